@@ -1,0 +1,46 @@
+//! Errors of a query run, each able to print itself with the query text and a
+//! caret under the position it is about.
+
+use kql_syntax::{ParseError, render_caret};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{error}")]
+    Syntax { error: ParseError, query: String },
+    #[error("{error}")]
+    Plan {
+        error: kql_planner::PlanError,
+        query: String,
+    },
+    #[error("query failed: {0}")]
+    Execution(#[from] datafusion::error::DataFusionError),
+    #[error("{0}")]
+    Ingest(#[from] kql_ingest::IngestError),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl EngineError {
+    /// The message a person reads: for query errors, the offending line with a caret.
+    pub fn render(&self) -> String {
+        match self {
+            EngineError::Syntax { error, query } => {
+                render_caret(query, error.span, &error.to_string())
+            }
+            EngineError::Plan { error, query } => match error.span() {
+                Some(span) => render_caret(query, span, &error.to_string()),
+                None => format!("error: {error}"),
+            },
+            other => format!("error: {other}"),
+        }
+    }
+
+    /// True for errors in the query text or the command's use (exit code 2), false
+    /// for failures while running (exit code 1).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            EngineError::Syntax { .. } | EngineError::Plan { .. } | EngineError::Usage(_)
+        )
+    }
+}

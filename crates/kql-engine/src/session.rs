@@ -1,0 +1,200 @@
+//! The session: tables, the DataFusion context, and running queries.
+
+use crate::EngineError;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::catalog::TableProvider;
+use datafusion::datasource::provider_as_source;
+use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
+use datafusion::prelude::{SessionConfig, SessionContext};
+use kql_functions::visualization::Visualization;
+use kql_ingest::{IngestOptions, IngestReport, JsonTable, SourceData};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What a query returned: Arrow batches whose column types map to Kusto types,
+/// and the chart that `render` asked for, if any.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+    pub visualization: Option<Visualization>,
+}
+
+impl QueryResult {
+    pub fn row_count(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// A table known to the session, with where it came from.
+struct TableEntry {
+    provider: Arc<dyn TableProvider>,
+    sources: Vec<String>,
+}
+
+/// One session: the tables a user pointed kql at and a DataFusion context with
+/// every Kusto function registered.
+pub struct Session {
+    ctx: SessionContext,
+    tables: BTreeMap<String, TableEntry>,
+    reports: Vec<(String, IngestReport)>,
+    options: IngestOptions,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Self {
+        let config = SessionConfig::new().with_information_schema(false);
+        let ctx = SessionContext::new_with_config(config);
+        kql_functions::register_all(&ctx);
+        Session {
+            ctx,
+            tables: BTreeMap::new(),
+            reports: Vec::new(),
+            options: IngestOptions { strict: false },
+        }
+    }
+
+    /// `--strict`: a record that cannot be read fails the load instead of being skipped.
+    pub fn set_strict(&mut self, strict: bool) {
+        self.options.strict = strict;
+    }
+
+    /// Registers any DataFusion table provider under a Kusto table name.
+    pub fn register_table(&mut self, name: &str, provider: Arc<dyn TableProvider>) {
+        self.tables.insert(
+            name.to_string(),
+            TableEntry {
+                provider,
+                sources: Vec::new(),
+            },
+        );
+    }
+
+    /// Loads a JSON log file or folder; each file becomes (part of) the table named
+    /// after its stem, or of `name` when given.
+    pub fn load_path(&mut self, path: &Path, name: Option<&str>) -> Result<(), EngineError> {
+        let groups = kql_ingest::discover(path)?;
+        if groups.is_empty() {
+            return Err(EngineError::Usage(format!(
+                "no JSON log files found in '{}'",
+                path.display()
+            )));
+        }
+        let mut by_name: BTreeMap<String, Vec<std::path::PathBuf>> = BTreeMap::new();
+        for (table, files) in groups {
+            let table = name.map_or(table, str::to_string);
+            by_name.entry(table).or_default().extend(files);
+        }
+        for (table, files) in by_name {
+            let sources = files.iter().map(|f| f.display().to_string()).collect();
+            let data = files.into_iter().map(SourceData::File).collect();
+            self.load_sources(&table, data, sources)?;
+        }
+        Ok(())
+    }
+
+    /// Loads the sample logs bundled in the binary.
+    pub fn load_sample(&mut self) -> Result<(), EngineError> {
+        for (table, label, bytes) in crate::sample::SAMPLE_FILES {
+            let data = vec![SourceData::Bytes {
+                label: label.to_string(),
+                data: Arc::from(*bytes),
+            }];
+            self.load_sources(table, data, vec![format!("(bundled) {label}")])?;
+        }
+        Ok(())
+    }
+
+    fn load_sources(
+        &mut self,
+        table: &str,
+        data: Vec<SourceData>,
+        sources: Vec<String>,
+    ) -> Result<(), EngineError> {
+        let json = JsonTable::open(data, &self.options)?;
+        self.reports.push((table.to_string(), json.report().clone()));
+        self.tables.insert(
+            table.to_string(),
+            TableEntry {
+                provider: Arc::new(json),
+                sources,
+            },
+        );
+        Ok(())
+    }
+
+    /// What each load read and skipped, per table.
+    pub fn reports(&self) -> &[(String, IngestReport)] {
+        &self.reports
+    }
+
+    /// Table names with their sources.
+    pub fn tables(&self) -> Vec<(String, Vec<String>)> {
+        self.tables
+            .iter()
+            .map(|(n, e)| (n.clone(), e.sources.clone()))
+            .collect()
+    }
+
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// Parses and plans a query without running it.
+    pub fn plan(&self, text: &str) -> Result<kql_planner::PlannedQuery, EngineError> {
+        let query = kql_syntax::parse_query(text).map_err(|error| EngineError::Syntax {
+            error,
+            query: text.to_string(),
+        })?;
+        let planner = kql_planner::Planner::new(self);
+        planner
+            .plan_query(&query)
+            .map_err(|error| EngineError::Plan {
+                error,
+                query: text.to_string(),
+            })
+    }
+
+    /// Runs a query to completion.
+    pub async fn query(&self, text: &str) -> Result<QueryResult, EngineError> {
+        let planned = self.plan(text)?;
+        let df = self.ctx.execute_logical_plan(planned.plan).await?;
+        let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+        let batches = df.collect().await?;
+        Ok(QueryResult {
+            schema,
+            batches,
+            visualization: planned.visualization,
+        })
+    }
+
+    /// [`Session::query`] for callers without an async runtime (tests, simple tools).
+    pub fn query_blocking(&self, text: &str) -> Result<QueryResult, EngineError> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| EngineError::Usage(format!("cannot start runtime: {e}")))?;
+        rt.block_on(self.query(text))
+    }
+}
+
+impl kql_planner::TableResolver for Session {
+    fn resolve_table(&self, name: &str) -> Option<LogicalPlan> {
+        let entry = self.tables.get(name)?;
+        LogicalPlanBuilder::scan(name, provider_as_source(entry.provider.clone()), None)
+            .and_then(LogicalPlanBuilder::build)
+            .ok()
+    }
+
+    fn table_names(&self) -> Vec<String> {
+        self.tables.keys().cloned().collect()
+    }
+}

@@ -1,0 +1,219 @@
+//! Aggregates that collect values: `make_list`, `make_list_with_nulls`,
+//! `make_set` (first-seen order), `make_bag`, and nearest-rank `percentile`.
+//! The partial state is the collected values as one JSON array, so partial
+//! aggregates can be merged across partitions or machines.
+
+use crate::value::KValue;
+use datafusion::arrow::array::{Array, ArrayRef};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::common::{Result, ScalarValue};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility};
+use serde_json::Value as Json;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CollectKind {
+    List,
+    ListWithNulls,
+    Set,
+    Bag,
+    Percentile,
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Collect {
+    kind: CollectKind,
+    signature: Signature,
+}
+
+pub fn collect_udaf(kind: CollectKind) -> Arc<AggregateUDF> {
+    Arc::new(AggregateUDF::new_from_impl(Collect {
+        kind,
+        signature: Signature::variadic_any(Volatility::Immutable),
+    }))
+}
+
+impl AggregateUDFImpl for Collect {
+    fn name(&self) -> &str {
+        match self.kind {
+            CollectKind::List => "kql_make_list",
+            CollectKind::ListWithNulls => "kql_make_list_with_nulls",
+            CollectKind::Set => "kql_make_set",
+            CollectKind::Bag => "kql_make_bag",
+            CollectKind::Percentile => "kql_percentile",
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        Ok(match self.kind {
+            CollectKind::Percentile => arg_types.first().cloned().unwrap_or(DataType::Float64),
+            _ => DataType::LargeUtf8,
+        })
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs<'_>) -> Result<Vec<FieldRef>> {
+        Ok(vec![
+            Arc::new(Field::new(format!("{}_values", args.name), DataType::LargeUtf8, true)),
+            Arc::new(Field::new(format!("{}_param", args.name), DataType::Float64, true)),
+        ])
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs<'_>) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::new(CollectAcc {
+            kind: self.kind,
+            out: args.return_field.data_type().clone(),
+            values: Vec::new(),
+            seen: HashSet::new(),
+            param: None,
+        }))
+    }
+}
+
+#[derive(Debug)]
+struct CollectAcc {
+    kind: CollectKind,
+    out: DataType,
+    values: Vec<Json>,
+    seen: HashSet<String>,
+    /// The size limit (lists, sets) or the percentage (percentile).
+    param: Option<f64>,
+}
+
+impl CollectAcc {
+    fn limit(&self) -> usize {
+        match self.kind {
+            CollectKind::Percentile => usize::MAX,
+            _ => self.param.map_or(1_048_576, |p| p.max(0.0) as usize),
+        }
+    }
+
+    fn push(&mut self, v: Json) {
+        if self.values.len() >= self.limit() {
+            return;
+        }
+        match self.kind {
+            CollectKind::List | CollectKind::Percentile => {
+                if !v.is_null() {
+                    self.values.push(v);
+                }
+            }
+            CollectKind::ListWithNulls => self.values.push(v),
+            CollectKind::Set => {
+                if !v.is_null() && self.seen.insert(v.to_string()) {
+                    self.values.push(v);
+                }
+            }
+            CollectKind::Bag => {
+                if v.is_object() {
+                    self.values.push(v);
+                }
+            }
+        }
+    }
+}
+
+/// Percentile values are kept as plain numbers (datetimes and timespans as
+/// nanoseconds) so that the result converts back to the input's type.
+fn percentile_json(v: KValue) -> Json {
+    match v {
+        KValue::DateTime(t) | KValue::Timespan(t) | KValue::Long(t) => Json::from(t),
+        KValue::Int(i) => Json::from(i),
+        other => other.as_f64().map_or(Json::Null, crate::value::real_json),
+    }
+}
+
+impl Accumulator for CollectAcc {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let Some(data) = values.first() else { return Ok(()) };
+        if self.param.is_none()
+            && let Some(p) = values.get(1)
+            && !p.is_empty()
+        {
+            self.param = KValue::from_array(p, 0)?.as_f64();
+        }
+        for row in 0..data.len() {
+            let v = KValue::from_array(data, row)?;
+            let j = match self.kind {
+                CollectKind::Percentile => percentile_json(v),
+                _ => v.to_json(),
+            };
+            self.push(j);
+        }
+        Ok(())
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        let (Some(vals), Some(params)) = (states.first(), states.get(1)) else {
+            return Ok(());
+        };
+        for row in 0..vals.len() {
+            if self.param.is_none() {
+                self.param = KValue::from_array(params, row)?.as_f64();
+            }
+            if let KValue::Dynamic(Json::Array(items)) = KValue::from_array(vals, row)? {
+                for j in items {
+                    self.push(j);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        Ok(vec![
+            ScalarValue::LargeUtf8(Some(Json::Array(self.values.clone()).to_string())),
+            ScalarValue::Float64(self.param),
+        ])
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        match self.kind {
+            CollectKind::Percentile => self.percentile(),
+            CollectKind::Bag => {
+                let mut bag = serde_json::Map::new();
+                for v in &self.values {
+                    if let Json::Object(m) = v {
+                        for (k, x) in m {
+                            bag.entry(k.clone()).or_insert_with(|| x.clone());
+                        }
+                    }
+                }
+                Ok(ScalarValue::LargeUtf8(Some(Json::Object(bag).to_string())))
+            }
+            _ => Ok(ScalarValue::LargeUtf8(Some(Json::Array(self.values.clone()).to_string()))),
+        }
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self) + self.values.len() * 32
+    }
+}
+
+impl CollectAcc {
+    /// Nearest-rank percentile: the smallest value with at least p% of values ≤ it.
+    fn percentile(&self) -> Result<ScalarValue> {
+        let mut nums: Vec<f64> = self.values.iter().filter_map(Json::as_f64).collect();
+        let null = ScalarValue::try_from(&self.out)?;
+        if nums.is_empty() {
+            return Ok(null);
+        }
+        nums.sort_by(f64::total_cmp);
+        let p = self.param.unwrap_or(50.0).clamp(0.0, 100.0);
+        let rank = ((p / 100.0) * nums.len() as f64).ceil() as usize;
+        let v = nums[rank.saturating_sub(1).min(nums.len() - 1)];
+        Ok(match &self.out {
+            DataType::Int32 => ScalarValue::Int32(Some(v as i32)),
+            DataType::Int64 => ScalarValue::Int64(Some(v as i64)),
+            DataType::Timestamp(_, tz) => ScalarValue::TimestampNanosecond(Some(v as i64), tz.clone()),
+            DataType::Duration(_) => ScalarValue::DurationNanosecond(Some(v as i64)),
+            DataType::Float64 => ScalarValue::Float64(Some(v)),
+            other => ScalarValue::Float64(Some(v)).cast_to(other)?,
+        })
+    }
+}

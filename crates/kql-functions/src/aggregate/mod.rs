@@ -1,0 +1,229 @@
+//! Kusto aggregate functions: the catalog of `summarize` functions and the
+//! UDAFs that DataFusion lacks (`make_list`, `make_set`, `make_bag`,
+//! nearest-rank `percentile`). Naming of result columns is the planner's job.
+
+mod collect;
+
+use crate::KustoType;
+use crate::catalog::Arg;
+use crate::scalar::conversion::to_type;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::logical_expr::{AggregateUDF, Expr, ExprFunctionExt, cast, lit};
+use std::sync::Arc;
+
+pub use collect::{CollectKind, collect_udaf};
+
+pub type AggBuildFn = fn(Vec<Arg>) -> Result<Expr, String>;
+
+pub struct AggregateFunction {
+    pub name: &'static str,
+    pub min_args: usize,
+    pub max_args: usize,
+    pub build: AggBuildFn,
+}
+
+macro_rules! a {
+    ($name:literal, $min:expr, $max:expr, $build:expr) => {
+        AggregateFunction { name: $name, min_args: $min, max_args: $max, build: $build }
+    };
+}
+
+pub static AGGREGATES: &[AggregateFunction] = &[
+    a!("count", 0, 1, count),
+    a!("countif", 1, 1, countif),
+    a!("sum", 1, 1, sum),
+    a!("sumif", 2, 2, sumif),
+    a!("avg", 1, 1, avg),
+    a!("avgif", 2, 2, avgif),
+    a!("min", 1, 1, min),
+    a!("minif", 2, 2, minif),
+    a!("max", 1, 1, max),
+    a!("maxif", 2, 2, maxif),
+    a!("dcount", 1, 2, dcount),
+    a!("dcountif", 2, 3, dcountif),
+    a!("count_distinct", 1, 1, dcount),
+    a!("take_any", 1, 1, take_any),
+    a!("any", 1, 1, take_any),
+    a!("make_list", 1, 2, make_list),
+    a!("make_list_if", 2, 3, make_list_if),
+    a!("make_list_with_nulls", 1, 2, make_list_with_nulls),
+    a!("make_set", 1, 2, make_set),
+    a!("make_set_if", 2, 3, make_set_if),
+    a!("make_bag", 1, 2, make_bag),
+    a!("percentile", 2, 2, percentile),
+    a!("stdev", 1, 1, stdev),
+    a!("stdevp", 1, 1, stdevp),
+    a!("variance", 1, 1, variance),
+    a!("variancep", 1, 1, variancep),
+];
+
+/// `arg_max`/`arg_min`/`percentiles` expand to several columns and are planned
+/// by the planner itself; they are listed here for lookups and suggestions.
+pub const MULTI_COLUMN_AGGREGATES: &[&str] = &["arg_max", "arg_min", "percentiles"];
+
+pub fn aggregate_function(name: &str) -> Option<&'static AggregateFunction> {
+    AGGREGATES.iter().find(|f| f.name == name)
+}
+
+pub fn aggregate_names() -> impl Iterator<Item = &'static str> {
+    AGGREGATES.iter().map(|f| f.name).chain(MULTI_COLUMN_AGGREGATES.iter().copied())
+}
+
+pub fn all_udafs() -> Vec<Arc<AggregateUDF>> {
+    [CollectKind::List, CollectKind::ListWithNulls, CollectKind::Set, CollectKind::Bag, CollectKind::Percentile]
+        .into_iter()
+        .map(collect_udaf)
+        .collect()
+}
+
+fn args2(a: Vec<Arg>) -> Result<(Arg, Arg), String> {
+    let mut it = a.into_iter();
+    match (it.next(), it.next()) {
+        (Some(x), Some(y)) => Ok((x, y)),
+        _ => Err("expected two arguments".into()),
+    }
+}
+
+fn first(a: Vec<Arg>) -> Result<Arg, String> {
+    a.into_iter().next().ok_or_else(|| "missing argument".to_string())
+}
+
+fn predicate(p: Arg) -> Result<Expr, String> {
+    crate::scalar::logic::condition(p)
+}
+
+fn filtered(e: Expr, pred: Expr) -> Result<Expr, String> {
+    e.filter(pred).build().map_err(|e| e.to_string())
+}
+
+fn numeric(a: Arg, func: &str) -> Result<Expr, String> {
+    match a.ty {
+        t if t.is_numeric() => Ok(a.expr),
+        KustoType::Dynamic => Ok(to_type(a, KustoType::Real)),
+        KustoType::Bool => Ok(cast(a.expr, DataType::Int64)),
+        t => Err(format!("{func}(): expected a number, got {t}")),
+    }
+}
+
+/// `sum` keeps timespans as timespans by summing their nanoseconds.
+fn sum_of(a: Arg, func: &str) -> Result<Expr, String> {
+    if a.ty == KustoType::Timespan {
+        return Ok(cast(agg::sum(cast(a.expr, DataType::Int64)), a.ty.to_arrow()));
+    }
+    let ty = a.ty;
+    let s = agg::sum(numeric(a, func)?);
+    Ok(if ty.is_integer() { cast(s, DataType::Int64) } else { s })
+}
+
+fn count(a: Vec<Arg>) -> Result<Expr, String> {
+    Ok(match a.into_iter().next() {
+        Some(arg) => agg::count(arg.expr),
+        _ => agg::count(lit(1i64)),
+    })
+}
+fn countif(a: Vec<Arg>) -> Result<Expr, String> {
+    filtered(agg::count(lit(1i64)), predicate(first(a)?)?)
+}
+fn sum(a: Vec<Arg>) -> Result<Expr, String> {
+    sum_of(first(a)?, "sum")
+}
+fn sumif(a: Vec<Arg>) -> Result<Expr, String> {
+    let (x, p) = args2(a)?;
+    let ty = x.ty;
+    let e = filtered(agg::sum(numeric(x, "sumif")?), predicate(p)?)?;
+    Ok(if ty.is_integer() { cast(e, DataType::Int64) } else { e })
+}
+fn avg(a: Vec<Arg>) -> Result<Expr, String> {
+    let x = first(a)?;
+    if x.ty == KustoType::Timespan {
+        return Ok(cast(cast(agg::avg(cast(x.expr, DataType::Int64)), DataType::Int64), x.ty.to_arrow()));
+    }
+    Ok(agg::avg(cast(numeric(x, "avg")?, DataType::Float64)))
+}
+fn avgif(a: Vec<Arg>) -> Result<Expr, String> {
+    let (x, p) = args2(a)?;
+    filtered(agg::avg(cast(numeric(x, "avgif")?, DataType::Float64)), predicate(p)?)
+}
+fn min(a: Vec<Arg>) -> Result<Expr, String> {
+    Ok(agg::min(first(a)?.expr))
+}
+fn minif(a: Vec<Arg>) -> Result<Expr, String> {
+    let (x, p) = args2(a)?;
+    filtered(agg::min(x.expr), predicate(p)?)
+}
+fn max(a: Vec<Arg>) -> Result<Expr, String> {
+    Ok(agg::max(first(a)?.expr))
+}
+fn maxif(a: Vec<Arg>) -> Result<Expr, String> {
+    let (x, p) = args2(a)?;
+    filtered(agg::max(x.expr), predicate(p)?)
+}
+fn dcount(a: Vec<Arg>) -> Result<Expr, String> {
+    Ok(agg::count_distinct(first(a)?.expr))
+}
+fn dcountif(a: Vec<Arg>) -> Result<Expr, String> {
+    let mut it = a.into_iter();
+    let (x, p) = (it.next().ok_or("dcountif(x, predicate)")?, it.next().ok_or("dcountif(x, predicate)")?);
+    filtered(agg::count_distinct(x.expr), predicate(p)?)
+}
+fn take_any(a: Vec<Arg>) -> Result<Expr, String> {
+    Ok(agg::first_value(first(a)?.expr, vec![]))
+}
+fn stdev(a: Vec<Arg>) -> Result<Expr, String> {
+    Ok(agg::stddev(cast(numeric(first(a)?, "stdev")?, DataType::Float64)))
+}
+fn stdevp(a: Vec<Arg>) -> Result<Expr, String> {
+    Ok(agg::stddev_pop(cast(numeric(first(a)?, "stdevp")?, DataType::Float64)))
+}
+fn variance(a: Vec<Arg>) -> Result<Expr, String> {
+    Ok(agg::var_sample(cast(numeric(first(a)?, "variance")?, DataType::Float64)))
+}
+fn variancep(a: Vec<Arg>) -> Result<Expr, String> {
+    Ok(agg::var_pop(cast(numeric(first(a)?, "variancep")?, DataType::Float64)))
+}
+
+fn collect_call(kind: CollectKind, a: Vec<Arg>, pred: Option<Arg>) -> Result<Expr, String> {
+    let mut args: Vec<Expr> = a.into_iter().map(|x| x.expr).collect();
+    if args.len() == 1 {
+        args.push(lit(1_048_576i64));
+    }
+    let e = collect_udaf(kind).call(args);
+    match pred {
+        Some(p) => filtered(e, predicate(p)?),
+        None => Ok(e),
+    }
+}
+
+fn make_list(a: Vec<Arg>) -> Result<Expr, String> {
+    collect_call(CollectKind::List, a, None)
+}
+fn make_list_with_nulls(a: Vec<Arg>) -> Result<Expr, String> {
+    collect_call(CollectKind::ListWithNulls, a, None)
+}
+fn make_set(a: Vec<Arg>) -> Result<Expr, String> {
+    collect_call(CollectKind::Set, a, None)
+}
+fn make_bag(a: Vec<Arg>) -> Result<Expr, String> {
+    collect_call(CollectKind::Bag, a, None)
+}
+fn split_if(a: Vec<Arg>) -> (Vec<Arg>, Option<Arg>) {
+    let mut a = a;
+    let pred = if a.len() >= 2 { Some(a.remove(1)) } else { None };
+    (a, pred)
+}
+fn make_list_if(a: Vec<Arg>) -> Result<Expr, String> {
+    let (a, p) = split_if(a);
+    collect_call(CollectKind::List, a, p)
+}
+fn make_set_if(a: Vec<Arg>) -> Result<Expr, String> {
+    let (a, p) = split_if(a);
+    collect_call(CollectKind::Set, a, p)
+}
+fn percentile(a: Vec<Arg>) -> Result<Expr, String> {
+    let (x, p) = args2(a)?;
+    if !x.ty.is_numeric() && !matches!(x.ty, KustoType::DateTime | KustoType::Timespan) {
+        return Err(format!("percentile(): expected a number, got {}", x.ty));
+    }
+    Ok(collect_udaf(CollectKind::Percentile).call(vec![x.expr, cast(p.expr, DataType::Float64)]))
+}

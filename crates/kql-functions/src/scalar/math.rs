@@ -1,0 +1,95 @@
+//! Math functions. Results follow Kusto's types: `round`/`abs` keep the input's
+//! type family, the rest are `real`.
+
+use crate::KustoType;
+use crate::catalog::{Arg, CallContext};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::functions::expr_fn as df;
+use datafusion::logical_expr::{Expr, ScalarUDF, cast, lit};
+use std::sync::Arc;
+
+pub fn udfs() -> Vec<Arc<ScalarUDF>> {
+    Vec::new()
+}
+
+fn num(a: Vec<Arg>, func: &str) -> Result<Arg, String> {
+    let arg = a.into_iter().next().ok_or_else(|| format!("{func}() takes a number"))?;
+    if arg.ty.is_numeric() {
+        Ok(arg)
+    } else {
+        Err(super::type_error(func, "a number", arg.ty))
+    }
+}
+
+fn real(e: Expr) -> Expr {
+    cast(e, DataType::Float64)
+}
+
+pub fn abs(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    let arg = a.into_iter().next().ok_or("abs() takes a number")?;
+    match arg.ty {
+        KustoType::Timespan => Ok(cast(df::abs(cast(arg.expr, DataType::Int64)), arg.ty.to_arrow())),
+        t if t.is_numeric() => Ok(df::abs(arg.expr)),
+        t => Err(super::type_error("abs", "a number", t)),
+    }
+}
+
+pub fn round(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    let mut it = a.into_iter();
+    let v = num(it.next().into_iter().collect(), "round")?;
+    let digits = it.next().map_or(lit(0i64), |d| cast(d.expr, DataType::Int64));
+    Ok(match v.ty {
+        KustoType::Int | KustoType::Long => v.expr,
+        _ => df::round(vec![real(v.expr), digits]),
+    })
+}
+
+pub fn ceiling(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    let v = num(a, "ceiling")?;
+    Ok(match v.ty {
+        KustoType::Int | KustoType::Long => v.expr,
+        _ => df::ceil(real(v.expr)),
+    })
+}
+
+pub fn sqrt(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    Ok(df::sqrt(real(num(a, "sqrt")?.expr)))
+}
+pub fn exp(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    Ok(df::exp(real(num(a, "exp")?.expr)))
+}
+pub fn log(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    Ok(df::ln(real(num(a, "log")?.expr)))
+}
+pub fn log10(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    Ok(df::log10(real(num(a, "log10")?.expr)))
+}
+pub fn log2(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    Ok(df::log2(real(num(a, "log2")?.expr)))
+}
+pub fn pow(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    let mut it = a.into_iter();
+    match (it.next(), it.next()) {
+        (Some(b), Some(e)) => Ok(df::power(real(b.expr), real(e.expr))),
+        _ => Err("pow(base, exponent)".into()),
+    }
+}
+pub fn sign(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    let v = num(a, "sign")?;
+    let t = v.ty;
+    let s = df::signum(real(v.expr));
+    Ok(if t == KustoType::Real { s } else { cast(s, t.to_arrow()) })
+}
+pub fn isnan(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    Ok(df::isnan(real(num(a, "isnan")?.expr)))
+}
+pub fn isinf(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    let v = real(num(a, "isinf")?.expr);
+    Ok(v.clone().eq(lit(f64::INFINITY)).or(v.eq(lit(f64::NEG_INFINITY))))
+}
+pub fn isfinite(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    let v = real(num(a, "isfinite")?.expr);
+    Ok(Expr::Not(Box::new(df::isnan(v.clone())))
+        .and(v.clone().not_eq(lit(f64::INFINITY)))
+        .and(v.not_eq(lit(f64::NEG_INFINITY))))
+}

@@ -1,0 +1,337 @@
+//! A Kusto value of any type, read from and written to Arrow arrays, and Kusto's
+//! conversion rules between types. Row-wise functions are written against this
+//! type so that each Kusto function is a few lines about Kusto semantics rather
+//! than about Arrow downcasts.
+
+use crate::KustoType;
+use crate::format;
+use datafusion::arrow::array::{Array, ArrayRef};
+use datafusion::common::{Result, ScalarValue};
+use serde_json::Value as Json;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum KValue {
+    Null,
+    Bool(bool),
+    Int(i32),
+    Long(i64),
+    Real(f64),
+    /// Decimals are computed as doubles; the column type stays `decimal`.
+    Decimal(f64),
+    String(String),
+    DateTime(i64),
+    Timespan(i64),
+    Guid([u8; 16]),
+    Dynamic(Json),
+}
+
+impl KValue {
+    pub fn is_null(&self) -> bool {
+        matches!(self, KValue::Null)
+    }
+
+    /// Reads one cell.
+    pub fn from_array(array: &ArrayRef, row: usize) -> Result<KValue> {
+        if array.is_null(row) {
+            return Ok(KValue::Null);
+        }
+        Ok(KValue::from_scalar(ScalarValue::try_from_array(array, row)?))
+    }
+
+    pub fn from_scalar(s: ScalarValue) -> KValue {
+        match s {
+            ScalarValue::Boolean(Some(b)) => KValue::Bool(b),
+            ScalarValue::Int8(Some(v)) => KValue::Int(v.into()),
+            ScalarValue::Int16(Some(v)) => KValue::Int(v.into()),
+            ScalarValue::Int32(Some(v)) => KValue::Int(v),
+            ScalarValue::Int64(Some(v)) => KValue::Long(v),
+            ScalarValue::UInt8(Some(v)) => KValue::Int(v.into()),
+            ScalarValue::UInt16(Some(v)) => KValue::Int(v.into()),
+            ScalarValue::UInt32(Some(v)) => KValue::Long(v.into()),
+            ScalarValue::UInt64(Some(v)) => KValue::Long(v as i64),
+            ScalarValue::Float32(Some(v)) => KValue::Real(v.into()),
+            ScalarValue::Float64(Some(v)) => KValue::Real(v),
+            ScalarValue::Decimal128(Some(v), _, s) => {
+                KValue::Decimal(v as f64 / 10f64.powi(s.into()))
+            }
+            ScalarValue::Utf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => KValue::String(s),
+            ScalarValue::LargeUtf8(Some(s)) => match serde_json::from_str::<Json>(&s) {
+                Ok(Json::Null) => KValue::Null,
+                Ok(j) => KValue::Dynamic(j),
+                Err(_) => KValue::Dynamic(Json::String(s)),
+            },
+            ScalarValue::TimestampNanosecond(Some(v), _) => KValue::DateTime(v),
+            ScalarValue::TimestampMicrosecond(Some(v), _) => KValue::DateTime(v * 1_000),
+            ScalarValue::TimestampMillisecond(Some(v), _) => KValue::DateTime(v * 1_000_000),
+            ScalarValue::TimestampSecond(Some(v), _) => KValue::DateTime(v * 1_000_000_000),
+            ScalarValue::DurationNanosecond(Some(v)) => KValue::Timespan(v),
+            ScalarValue::DurationMicrosecond(Some(v)) => KValue::Timespan(v * 1_000),
+            ScalarValue::DurationMillisecond(Some(v)) => KValue::Timespan(v * 1_000_000),
+            ScalarValue::DurationSecond(Some(v)) => KValue::Timespan(v * 1_000_000_000),
+            ScalarValue::FixedSizeBinary(16, Some(b)) => {
+                let mut g = [0u8; 16];
+                g.copy_from_slice(&b);
+                KValue::Guid(g)
+            }
+            _ => KValue::Null,
+        }
+    }
+
+    /// Writes the value as a cell of Kusto type `ty`, converting where Kusto would.
+    pub fn to_scalar(&self, ty: KustoType) -> ScalarValue {
+        let v = convert(self, ty);
+        match (v, ty) {
+            (KValue::Bool(b), _) => ScalarValue::Boolean(Some(b)),
+            (KValue::Int(i), _) => ScalarValue::Int32(Some(i)),
+            (KValue::Long(i), _) => ScalarValue::Int64(Some(i)),
+            (KValue::Real(f), _) => ScalarValue::Float64(Some(f)),
+            (KValue::Decimal(f), _) => decimal_scalar(f),
+            (KValue::String(s), _) => ScalarValue::Utf8(Some(s)),
+            (KValue::DateTime(t), _) => ScalarValue::TimestampNanosecond(Some(t), None),
+            (KValue::Timespan(t), _) => ScalarValue::DurationNanosecond(Some(t)),
+            (KValue::Guid(g), _) => ScalarValue::FixedSizeBinary(16, Some(g.to_vec())),
+            (KValue::Dynamic(j), _) => ScalarValue::LargeUtf8(Some(j.to_string())),
+            (KValue::Null, KustoType::String) => ScalarValue::Utf8(Some(String::new())),
+            (KValue::Null, t) => {
+                ScalarValue::try_from(&t.to_arrow()).unwrap_or(ScalarValue::Null)
+            }
+        }
+    }
+
+    /// Kusto's `tostring`: never null (null is `""`).
+    pub fn to_kusto_string(&self) -> String {
+        match self {
+            KValue::Null => String::new(),
+            KValue::Bool(b) => b.to_string(),
+            KValue::Int(i) => i.to_string(),
+            KValue::Long(i) => i.to_string(),
+            KValue::Real(f) | KValue::Decimal(f) => format::format_real(*f),
+            KValue::String(s) => s.clone(),
+            KValue::DateTime(t) => format::format_datetime_fixed7(*t),
+            KValue::Timespan(t) => format::format_timespan_fixed7(*t),
+            KValue::Guid(g) => format::format_guid(g),
+            KValue::Dynamic(Json::String(s)) => s.clone(),
+            KValue::Dynamic(j) => j.to_string(),
+        }
+    }
+
+    /// The value as a JSON value inside a `dynamic` (datetimes as strings, as Kusto does).
+    pub fn to_json(&self) -> Json {
+        match self {
+            KValue::Null => Json::Null,
+            KValue::Bool(b) => Json::Bool(*b),
+            KValue::Int(i) => Json::from(*i),
+            KValue::Long(i) => Json::from(*i),
+            KValue::Real(f) | KValue::Decimal(f) => real_json(*f),
+            KValue::String(s) => Json::String(s.clone()),
+            KValue::DateTime(t) => Json::String(format::format_datetime_fixed7(*t)),
+            KValue::Timespan(t) => Json::String(format::format_timespan_fixed7(*t)),
+            KValue::Guid(g) => Json::String(format::format_guid(g)),
+            KValue::Dynamic(j) => j.clone(),
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match convert(self, KustoType::Real) {
+            KValue::Real(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match convert(self, KustoType::Long) {
+            KValue::Long(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+pub fn real_json(f: f64) -> Json {
+    serde_json::Number::from_f64(f)
+        .map(Json::Number)
+        .unwrap_or_else(|| Json::String(format::format_real(f)))
+}
+
+fn decimal_scalar(f: f64) -> ScalarValue {
+    let scaled = f * 10f64.powi(crate::types::DECIMAL_SCALE.into());
+    if scaled.is_finite() && scaled.abs() < 1e37 {
+        ScalarValue::Decimal128(
+            Some(scaled.round() as i128),
+            crate::types::DECIMAL_PRECISION,
+            crate::types::DECIMAL_SCALE,
+        )
+    } else {
+        ScalarValue::Decimal128(
+            None,
+            crate::types::DECIMAL_PRECISION,
+            crate::types::DECIMAL_SCALE,
+        )
+    }
+}
+
+/// Kusto's conversion of a value to type `ty`; null when it does not convert
+/// (`toint("x")` is null, never an error).
+pub fn convert(v: &KValue, ty: KustoType) -> KValue {
+    use KValue as V;
+    if let V::Dynamic(j) = v {
+        return convert_json(j, ty);
+    }
+    match ty {
+        KustoType::String => V::String(v.to_kusto_string()),
+        KustoType::Dynamic => match v {
+            V::Null => V::Null,
+            other => V::Dynamic(other.to_json()),
+        },
+        KustoType::Bool => match v {
+            V::Bool(b) => V::Bool(*b),
+            V::Int(i) => V::Bool(*i != 0),
+            V::Long(i) => V::Bool(*i != 0),
+            V::Real(f) | V::Decimal(f) => V::Bool(*f != 0.0),
+            V::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => V::Bool(true),
+                "false" | "0" => V::Bool(false),
+                _ => V::Null,
+            },
+            _ => V::Null,
+        },
+        KustoType::Long | KustoType::Int => {
+            let l = match v {
+                V::Bool(b) => Some(i64::from(*b)),
+                V::Int(i) => Some(i64::from(*i)),
+                V::Long(i) => Some(*i),
+                V::Real(f) | V::Decimal(f) => real_to_i64(*f),
+                V::String(s) => parse_long(s),
+                V::DateTime(t) | V::Timespan(t) => Some(*t / 100),
+                _ => None,
+            };
+            match (l, ty) {
+                (Some(l), KustoType::Long) => V::Long(l),
+                (Some(l), _) => V::Int(l as i32),
+                (None, _) => V::Null,
+            }
+        }
+        KustoType::Real | KustoType::Decimal => {
+            let f = match v {
+                V::Bool(b) => Some(f64::from(u8::from(*b))),
+                V::Int(i) => Some(f64::from(*i)),
+                V::Long(i) => Some(*i as f64),
+                V::Real(f) | V::Decimal(f) => Some(*f),
+                V::String(s) => parse_real(s),
+                V::DateTime(t) | V::Timespan(t) => Some((*t / 100) as f64),
+                _ => None,
+            };
+            match (f, ty) {
+                (Some(f), KustoType::Real) => V::Real(f),
+                (Some(f), _) => V::Decimal(f),
+                (None, _) => V::Null,
+            }
+        }
+        KustoType::DateTime => match v {
+            V::DateTime(t) => V::DateTime(*t),
+            V::String(s) => crate::datetime::parse_datetime(s).map_or(V::Null, V::DateTime),
+            V::Long(i) => i.checked_mul(100).map_or(V::Null, V::DateTime),
+            _ => V::Null,
+        },
+        KustoType::Timespan => match v {
+            V::Timespan(t) => V::Timespan(*t),
+            V::String(s) => crate::timespan::parse_timespan(s).map_or(V::Null, V::Timespan),
+            V::Long(i) => i.checked_mul(100).map_or(V::Null, V::Timespan),
+            V::Int(i) => V::Timespan(i64::from(*i) * 100),
+            V::Real(f) => V::Timespan((*f * 100.0) as i64),
+            _ => V::Null,
+        },
+        KustoType::Guid => match v {
+            V::Guid(g) => V::Guid(*g),
+            V::String(s) => format::parse_guid(s).map_or(V::Null, V::Guid),
+            _ => V::Null,
+        },
+    }
+}
+
+fn convert_json(j: &Json, ty: KustoType) -> KValue {
+    use KValue as V;
+    match (j, ty) {
+        (Json::Null, KustoType::String) => V::String(String::new()),
+        (Json::Null, _) => V::Null,
+        (_, KustoType::Dynamic) => V::Dynamic(j.clone()),
+        (Json::String(s), _) => convert(&V::String(s.clone()), ty),
+        (Json::Bool(b), _) => convert(&V::Bool(*b), ty),
+        (Json::Number(n), _) => {
+            let v = match n.as_i64() {
+                Some(i) => V::Long(i),
+                None => V::Real(n.as_f64().unwrap_or(f64::NAN)),
+            };
+            convert(&v, ty)
+        }
+        (_, KustoType::String) => V::String(j.to_string()),
+        _ => V::Null,
+    }
+}
+
+fn real_to_i64(f: f64) -> Option<i64> {
+    if f.is_finite() && f >= i64::MIN as f64 && f <= i64::MAX as f64 {
+        Some(f.trunc() as i64)
+    } else {
+        None
+    }
+}
+
+fn parse_long(s: &str) -> Option<i64> {
+    let t = s.trim();
+    if let Ok(i) = t.parse::<i64>() {
+        return Some(i);
+    }
+    t.parse::<f64>().ok().and_then(real_to_i64)
+}
+
+fn parse_real(s: &str) -> Option<f64> {
+    let t = s.trim();
+    match t {
+        "NaN" | "nan" => Some(f64::NAN),
+        "Infinity" | "+Infinity" | "inf" => Some(f64::INFINITY),
+        "-Infinity" | "-inf" => Some(f64::NEG_INFINITY),
+        _ => t.parse::<f64>().ok().filter(|f| f.is_finite()),
+    }
+}
+
+/// Evaluates `f` row by row and builds an array of Kusto type `out`.
+pub fn map_rows(
+    args: &[ArrayRef],
+    rows: usize,
+    out: KustoType,
+    mut f: impl FnMut(&[KValue]) -> KValue,
+) -> Result<ArrayRef> {
+    let mut cells = Vec::with_capacity(rows);
+    let mut row_vals = Vec::with_capacity(args.len());
+    for row in 0..rows {
+        row_vals.clear();
+        for a in args {
+            row_vals.push(KValue::from_array(a, row)?);
+        }
+        cells.push(f(&row_vals).to_scalar(out));
+    }
+    if cells.is_empty() {
+        return Ok(datafusion::arrow::array::new_empty_array(&out.to_arrow()));
+    }
+    ScalarValue::iter_to_array(cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions_follow_kusto() {
+        assert_eq!(
+            convert(&KValue::String("x".into()), KustoType::Int),
+            KValue::Null
+        );
+        assert_eq!(convert(&KValue::Real(3.9), KustoType::Int), KValue::Int(3));
+        assert_eq!(convert(&KValue::Real(-3.9), KustoType::Long), KValue::Long(-3));
+        assert_eq!(KValue::Null.to_kusto_string(), "");
+        assert_eq!(
+            convert(&KValue::Dynamic(Json::String("5".into())), KustoType::Long),
+            KValue::Long(5)
+        );
+    }
+}

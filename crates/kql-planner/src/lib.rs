@@ -1,0 +1,99 @@
+//! `kql-planner` lowers a parsed KQL query (`kql-syntax` AST) to a DataFusion
+//! `LogicalPlan`, built only through DataFusion's builders (never SQL text). It
+//! sits between the parser and execution: it resolves names (tables, columns,
+//! `let` bindings, functions from `kql-functions`), checks meaning (unknown
+//! names with "did you mean", arity, types) and points errors at the span they
+//! are about. Kusto's rules (column naming, default sort order, string
+//! predicates) are applied here, so the plan computes what Kusto computes.
+
+mod error;
+mod expr;
+mod literal;
+mod naming;
+mod operators;
+mod scope;
+mod source;
+mod summarize;
+
+pub use error::PlanError;
+
+use datafusion::logical_expr::LogicalPlan;
+use kql_functions::visualization::Visualization;
+use kql_syntax::ast;
+use scope::Scope;
+
+/// Where the planner finds tables that a query names.
+pub trait TableResolver {
+    /// A plan scanning the table, or `None` when there is no such table.
+    fn resolve_table(&self, name: &str) -> Option<LogicalPlan>;
+    /// Every table name, for suggestions.
+    fn table_names(&self) -> Vec<String>;
+}
+
+/// A planned query: the plan and the chart its `render` asked for.
+#[derive(Debug, Clone)]
+pub struct PlannedQuery {
+    pub plan: LogicalPlan,
+    pub visualization: Option<Visualization>,
+}
+
+pub struct Planner<'a> {
+    resolver: &'a dyn TableResolver,
+    now: i64,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(resolver: &'a dyn TableResolver) -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        Planner { resolver, now: now / 100 * 100 }
+    }
+
+    /// Pins `now()` (nanoseconds since the epoch), so runs over old logs are reproducible.
+    pub fn with_now(mut self, now: i64) -> Self {
+        self.now = now;
+        self
+    }
+
+    pub fn plan_query(&self, query: &ast::Query) -> Result<PlannedQuery, PlanError> {
+        let mut scope = Scope::default();
+        let mut result = None;
+        for statement in &query.statements {
+            match statement {
+                ast::Statement::Let(l) => scope::bind_let(self, &mut scope, l)?,
+                ast::Statement::DeclareQueryParameters(params, _) => {
+                    scope::bind_parameters(self, &mut scope, params)?
+                }
+                ast::Statement::Tabular(t) => {
+                    result = Some(self.plan_tabular(&mut scope, t)?);
+                }
+            }
+        }
+        let (plan, visualization) =
+            result.ok_or_else(|| PlanError::new("the query has no tabular expression to run", None))?;
+        Ok(PlannedQuery { plan, visualization })
+    }
+
+    /// Lowers a tabular expression; the visualization of its last `render`, if any.
+    pub(crate) fn plan_tabular(
+        &self,
+        scope: &mut Scope,
+        t: &ast::TabularExpr,
+    ) -> Result<(LogicalPlan, Option<Visualization>), PlanError> {
+        let mut plan = source::plan_source(self, scope, &t.source)?;
+        let mut vis = None;
+        for op in &t.operators {
+            let (p, v) = operators::plan_operator(self, scope, plan, op)?;
+            plan = p;
+            if v.is_some() {
+                vis = v;
+            }
+        }
+        Ok((plan, vis))
+    }
+
+    pub(crate) fn call_context(&self) -> kql_functions::catalog::CallContext {
+        kql_functions::catalog::CallContext { now: self.now }
+    }
+}

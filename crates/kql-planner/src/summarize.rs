@@ -1,0 +1,272 @@
+//! `summarize`: group keys first, then aggregates, named as Kusto names them
+//! (`count_`, `avg_TotalTime`, `percentile_TotalTime_95`, `bin` keeping the
+//! column's name). Expressions over aggregates (`sum(x) / count()`) are
+//! computed in a projection after the aggregation.
+
+use crate::expr::{self, TExpr, col};
+use crate::naming;
+use crate::operators::build_plan;
+use crate::scope::Scope;
+use crate::{PlanError, Planner};
+use datafusion::functions_aggregate::expr_fn as agg;
+use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder};
+use kql_functions::aggregate::{self as aggs, aggregate_function};
+use kql_functions::catalog::Arg;
+use kql_syntax::ast::{self, ExprKind, Span};
+
+/// One aggregate column produced by the `Aggregate` node.
+struct AggCol {
+    expr: Expr,
+    name: String,
+}
+
+/// One output column after the aggregation.
+enum Output {
+    /// Columns produced directly by the aggregation (by name).
+    Direct(Vec<String>),
+    /// An expression over hidden aggregate columns, with its output name.
+    Computed { expr: ast::Expr, name: String },
+}
+
+pub fn summarize(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: LogicalPlan,
+    aggregates: &[ast::NamedExpr],
+    by: &[ast::NamedExpr],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    let schema = plan.schema().clone();
+    let mut taken: Vec<String> = Vec::new();
+    let mut group_exprs = Vec::new();
+    let mut group_names = Vec::new();
+    for g in by {
+        let v = expr::lower(p, scope, &schema, &g.expr)?;
+        let name = match g.names.as_slice() {
+            [n] => n.name.clone(),
+            [] => naming::derived_name(&g.expr).unwrap_or_else(|| naming::next_column_name(&taken)),
+            _ => return Err(PlanError::at("a group key has one name", g.span)),
+        };
+        if taken.contains(&name) {
+            return Err(PlanError::at(format!("duplicate column '{name}' in summarize"), g.span));
+        }
+        taken.push(name.clone());
+        group_names.push(name.clone());
+        group_exprs.push(v.expr.alias(name));
+    }
+
+    let mut agg_cols: Vec<AggCol> = Vec::new();
+    let mut outputs: Vec<Output> = Vec::new();
+    let mut hidden = 0usize;
+    for a in aggregates {
+        if let ExprKind::Call { name, args } = &a.expr.kind
+            && is_aggregate(&name.name)
+        {
+            let cols = aggregate_call(p, scope, &schema, name, args, &group_names, a.expr.span)?;
+            let (cols, defaults): (Vec<Expr>, Vec<String>) = cols.into_iter().unzip();
+            let names = name_outputs(a, &name.name, defaults, &mut taken)?;
+            let mut produced = Vec::new();
+            for (c, n) in cols.into_iter().zip(names) {
+                produced.push(n.clone());
+                agg_cols.push(AggCol { expr: c, name: n });
+            }
+            outputs.push(Output::Direct(produced));
+            continue;
+        }
+        // An expression over aggregates: aggregate the calls under hidden names.
+        let mut rewritten = a.expr.clone();
+        let mut found = Vec::new();
+        extract_aggregates(&mut rewritten, &mut found, &mut hidden);
+        if found.is_empty() {
+            return Err(PlanError::at("summarize needs an aggregation function here (count(), sum(), …)", a.expr.span));
+        }
+        for (hidden_name, fname, args, fspan) in found {
+            let cols = aggregate_call(p, scope, &schema, &fname, &args, &group_names, fspan)?;
+            if cols.len() != 1 {
+                return Err(PlanError::at(format!("{}() cannot be used inside an expression", fname.name), fspan));
+            }
+            agg_cols.extend(cols.into_iter().map(|(c, _)| AggCol { expr: c, name: hidden_name.clone() }));
+        }
+        let name = match a.names.as_slice() {
+            [n] => n.name.clone(),
+            [] => naming::next_column_name(&taken),
+            _ => return Err(PlanError::at("an expression has one name", a.span)),
+        };
+        let name = naming::unique(name, &taken);
+        taken.push(name.clone());
+        outputs.push(Output::Computed { expr: rewritten, name });
+    }
+
+    let aggr_exprs: Vec<Expr> = agg_cols.iter().map(|c| c.expr.clone().alias(c.name.clone())).collect();
+    let aggregated = build_plan(LogicalPlanBuilder::from(plan).aggregate(group_exprs, aggr_exprs), span)?;
+    if outputs.iter().all(|o| matches!(o, Output::Direct(_))) {
+        return Ok(aggregated);
+    }
+    let mut exprs: Vec<Expr> = group_names.iter().map(|n| col(n).alias(n.clone())).collect();
+    let agg_schema = aggregated.schema().clone();
+    for o in outputs {
+        match o {
+            Output::Direct(names) => exprs.extend(names.iter().map(|n| col(n).alias(n.clone()))),
+            Output::Computed { expr: e, name } => {
+                let v = expr::lower(p, scope, &agg_schema, &e)?;
+                exprs.push(v.expr.alias(name));
+            }
+        }
+    }
+    build_plan(LogicalPlanBuilder::from(aggregated).project(exprs), span)
+}
+
+fn is_aggregate(name: &str) -> bool {
+    aggs::aggregate_names().any(|a| a == name)
+}
+
+/// Replaces aggregate calls inside `e` with hidden column names.
+fn extract_aggregates(e: &mut ast::Expr, found: &mut Vec<(String, ast::Ident, Vec<ast::Expr>, Span)>, counter: &mut usize) {
+    if let ExprKind::Call { name, args } = &e.kind
+        && is_aggregate(&name.name)
+    {
+        let hidden = format!("__kql_agg_{counter}");
+        *counter += 1;
+        found.push((hidden.clone(), name.clone(), args.clone(), e.span));
+        e.kind = ExprKind::Ident(ast::Ident { name: hidden, span: e.span });
+        return;
+    }
+    match &mut e.kind {
+        ExprKind::Unary { operand, .. } => extract_aggregates(operand, found, counter),
+        ExprKind::Binary { left, right, .. } => {
+            extract_aggregates(left, found, counter);
+            extract_aggregates(right, found, counter);
+        }
+        ExprKind::Paren(inner) => extract_aggregates(inner, found, counter),
+        ExprKind::Call { args, .. } => args.iter_mut().for_each(|a| extract_aggregates(a, found, counter)),
+        ExprKind::Member { target, .. } => extract_aggregates(target, found, counter),
+        ExprKind::Index { target, index } => {
+            extract_aggregates(target, found, counter);
+            extract_aggregates(index, found, counter);
+        }
+        ExprKind::In { target, list, .. } => {
+            extract_aggregates(target, found, counter);
+            list.iter_mut().for_each(|a| extract_aggregates(a, found, counter));
+        }
+        ExprKind::Between { target, low, high, .. } => {
+            extract_aggregates(target, found, counter);
+            extract_aggregates(low, found, counter);
+            extract_aggregates(high, found, counter);
+        }
+        _ => {}
+    }
+}
+
+/// Output names of a direct aggregate call.
+fn name_outputs(a: &ast::NamedExpr, fname: &str, defaults: Vec<String>, taken: &mut Vec<String>) -> Result<Vec<String>, PlanError> {
+    let n = defaults.len();
+    let mut names = Vec::new();
+    if !a.names.is_empty() {
+        if a.names.len() != n {
+            return Err(PlanError::at(format!("{fname}() returns {n} column(s) but {} name(s) were given", a.names.len()), a.span));
+        }
+        for id in &a.names {
+            if taken.contains(&id.name) {
+                return Err(PlanError::at(format!("duplicate column '{}' in summarize", id.name), id.span));
+            }
+            taken.push(id.name.clone());
+            names.push(id.name.clone());
+        }
+        return Ok(names);
+    }
+    for d in defaults {
+        let u = naming::unique(d, taken);
+        taken.push(u.clone());
+        names.push(u);
+    }
+    Ok(names)
+}
+
+fn percentile_name(x: &ast::Expr, pct: &ast::Expr) -> String {
+    format!("percentile_{}_{}", naming::plain_column(x).unwrap_or_default(), percent_text(pct))
+}
+
+fn percent_text(e: &ast::Expr) -> String {
+    match &e.kind {
+        ExprKind::Literal(ast::Literal::Long(i)) => i.to_string(),
+        ExprKind::Literal(ast::Literal::Real(f)) => kql_functions::format::format_real(*f).replace('.', "_"),
+        _ => String::new(),
+    }
+}
+
+/// Aggregate expressions for one call (several for arg_max and percentiles),
+/// each with the name Kusto gives it when the query names none.
+fn aggregate_call(
+    p: &Planner<'_>,
+    scope: &Scope,
+    schema: &datafusion::common::DFSchema,
+    fname: &ast::Ident,
+    args: &[ast::Expr],
+    group_names: &[String],
+    span: Span,
+) -> Result<Vec<(Expr, String)>, PlanError> {
+    let lower = |e: &ast::Expr| expr::lower(p, scope, schema, e);
+    match fname.name.as_str() {
+        "arg_max" | "arg_min" => {
+            if args.len() < 2 {
+                return Err(PlanError::at(format!("{}() takes an expression and the columns to return", fname.name), span));
+            }
+            let key = lower(&args[0])?;
+            let desc = fname.name == "arg_max";
+            let order = vec![key.expr.clone().sort(!desc, false)];
+            let key_col = naming::plain_column(&args[0]);
+            let key_name = key_col.clone().unwrap_or_else(|| format!("{}_", &fname.name[4..]));
+            let mut out = vec![(agg::first_value(key.expr.clone(), order.clone()), key_name)];
+            for a in &args[1..] {
+                if matches!(a.kind, ExprKind::Star) {
+                    for c in schema.fields().iter().map(|f| f.name().clone()) {
+                        if Some(&c) != key_col.as_ref() && !group_names.contains(&c) {
+                            out.push((agg::first_value(col(&c), order.clone()), c));
+                        }
+                    }
+                } else {
+                    let n = naming::derived_name(a).unwrap_or_else(|| format!("{}_", &fname.name[4..]));
+                    out.push((agg::first_value(lower(a)?.expr, order.clone()), n));
+                }
+            }
+            Ok(out)
+        }
+        "percentiles" => {
+            if args.len() < 2 {
+                return Err(PlanError::at("percentiles() takes a value and one or more percentages", span));
+            }
+            let x = lower(&args[0])?;
+            let mut out = Vec::new();
+            for pe in &args[1..] {
+                let pv = lower(pe)?;
+                let f = aggregate_function("percentile").ok_or_else(|| PlanError::at("percentile missing", span))?;
+                let e = (f.build)(vec![x.clone().arg(), pv.arg()]).map_err(|m| PlanError::at(m, span))?;
+                out.push((e, percentile_name(&args[0], pe)));
+            }
+            Ok(out)
+        }
+        name => {
+            let f = aggregate_function(name).ok_or_else(|| PlanError::at(format!("unknown aggregation '{name}'"), fname.span))?;
+            let is_star = |a: &ast::Expr| matches!(a.kind, ExprKind::Star);
+            let real_args: Vec<&ast::Expr> = args.iter().filter(|a| !is_star(a)).collect();
+            if real_args.len() < f.min_args || real_args.len() > f.max_args {
+                return Err(PlanError::at(
+                    format!("{name}() takes {} to {} argument(s), got {}", f.min_args, f.max_args, real_args.len()),
+                    span,
+                ));
+            }
+            let lowered: Vec<Arg> = real_args.into_iter().map(|a| lower(a).map(TExpr::arg)).collect::<Result<_, _>>()?;
+            let e = (f.build)(lowered).map_err(|m| PlanError::at(m, span))?;
+            let default = if name == "percentile" {
+                percentile_name(&args[0], &args[1])
+            } else {
+                match args.first().and_then(naming::plain_column) {
+                    Some(c) => format!("{name}_{c}"),
+                    None => format!("{name}_"),
+                }
+            };
+            Ok(vec![(e, default)])
+        }
+    }
+}
+

@@ -1,0 +1,12 @@
+//! `kql-syntax` turns KQL text into an AST ([`ast::Query`]) with spans. It is the
+//! first stage of the kql pipeline (text → AST → DataFusion plan → Arrow results),
+//! depends only on `nom`, and checks syntax only: names and types are the planner's
+//! job. Every AST node prints back as KQL through `Display`.
+
+pub mod ast;
+mod display;
+mod error;
+mod parser;
+
+pub use error::{ParseError, line_col, render_caret};
+pub use parser::parse_query;

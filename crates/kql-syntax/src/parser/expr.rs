@@ -1,0 +1,493 @@
+//! Scalar expressions: precedence climbing over the binary operators, then
+//! unary, postfix (`.member`, `[index]`) and primary expressions.
+
+use super::lexical::{self, Tok};
+use super::{PResult, Parser};
+use crate::ast::{
+    BinaryOp, Expr, ExprKind, Ident, InOp, JoinSide, Literal, NamedExpr, NullsOrder, SortKey,
+    SortOrder, Span, StringOp, UnaryOp,
+};
+
+/// Binding strength of binary operators; higher binds tighter.
+const OR: u8 = 1;
+const AND: u8 = 2;
+const COMPARISON: u8 = 3;
+const ADDITIVE: u8 = 4;
+const MULTIPLICATIVE: u8 = 5;
+
+/// Precedence of a binary operator, shared with `Display` so that it can
+/// parenthesize hand-built trees correctly.
+pub(crate) fn precedence(op: BinaryOp) -> u8 {
+    match op {
+        BinaryOp::Or => OR,
+        BinaryOp::And => AND,
+        BinaryOp::Add | BinaryOp::Sub => ADDITIVE,
+        BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => MULTIPLICATIVE,
+        _ => COMPARISON,
+    }
+}
+
+/// Precedence of comparisons, which also covers `in`, `has_any` and `between`.
+pub(crate) const COMPARISON_PRECEDENCE: u8 = COMPARISON;
+
+/// Words that are operators after an operand; as operands they would only
+/// hide a missing expression (`where and x`), so they are rejected there.
+const OPERATOR_WORDS: &[&str] = &[
+    "and",
+    "or",
+    "by",
+    "in",
+    "between",
+    "has_any",
+    "has_all",
+    "contains",
+    "contains_cs",
+    "has",
+    "has_cs",
+    "hasprefix",
+    "hasprefix_cs",
+    "hassuffix",
+    "hassuffix_cs",
+    "startswith",
+    "startswith_cs",
+    "endswith",
+    "endswith_cs",
+    "matches",
+];
+
+enum Infix {
+    Binary(BinaryOp),
+    In(InOp),
+    Between { negated: bool },
+}
+
+impl Infix {
+    fn precedence(&self) -> u8 {
+        match self {
+            Infix::Binary(op) => precedence(*op),
+            Infix::In(_) | Infix::Between { .. } => COMPARISON,
+        }
+    }
+}
+
+fn string_op(word: &str) -> Option<StringOp> {
+    let (base, cs) = match word.strip_suffix("_cs") {
+        Some(base) => (base, true),
+        None => (word, false),
+    };
+    Some(match base {
+        "contains" => StringOp::Contains { cs },
+        "has" => StringOp::Has { cs },
+        "hasprefix" => StringOp::HasPrefix { cs },
+        "hassuffix" => StringOp::HasSuffix { cs },
+        "startswith" => StringOp::StartsWith { cs },
+        "endswith" => StringOp::EndsWith { cs },
+        _ => return None,
+    })
+}
+
+impl Parser<'_> {
+    /// A full scalar expression.
+    pub(super) fn expr(&mut self) -> PResult<Expr> {
+        let expr = self.nested(|p| p.binary(OR))?;
+        // Nothing continues an expression with `=`; it is a typo for `==`.
+        if self.at("=") {
+            let span = self.peek().span;
+            return Err(Self::error(
+                span,
+                "unexpected '='; use '==' to compare values",
+                &["'=='"],
+            ));
+        }
+        Ok(expr)
+    }
+
+    /// The infix operator at the current position and the offset after it.
+    fn peek_infix(&mut self) -> Option<(Infix, usize)> {
+        let token = self.peek();
+        let end = token.span.end;
+        let op = match token.tok {
+            Tok::Punct(p) => match p {
+                "+" => BinaryOp::Add,
+                "-" => BinaryOp::Sub,
+                "*" => BinaryOp::Mul,
+                "/" => BinaryOp::Div,
+                "%" => BinaryOp::Mod,
+                "==" => BinaryOp::Eq,
+                "!=" => BinaryOp::NotEq,
+                "=~" => BinaryOp::EqCi,
+                "!~" => BinaryOp::NotEqCi,
+                "<" => BinaryOp::Lt,
+                "<=" => BinaryOp::LtEq,
+                ">" => BinaryOp::Gt,
+                ">=" => BinaryOp::GtEq,
+                "!" => {
+                    let word = lexical::lex(self.text, end);
+                    let Tok::Ident(word_text) = word.tok else {
+                        return None;
+                    };
+                    return self.word_infix(&word_text, true, word.span.end);
+                }
+                _ => return None,
+            },
+            Tok::Ident(word) => return self.word_infix(&word, false, end),
+            _ => return None,
+        };
+        Some((Infix::Binary(op), end))
+    }
+
+    fn word_infix(&self, word: &str, negated: bool, end: usize) -> Option<(Infix, usize)> {
+        if let Some(op) = string_op(word) {
+            return Some((Infix::Binary(BinaryOp::Str { op, negated }), end));
+        }
+        let next = lexical::lex(self.text, end);
+        let op = match (word, negated) {
+            ("and", false) => Infix::Binary(BinaryOp::And),
+            ("or", false) => Infix::Binary(BinaryOp::Or),
+            ("matches", false) if next.tok == Tok::Ident("regex".into()) => {
+                let op = BinaryOp::Str {
+                    op: StringOp::MatchesRegex,
+                    negated: false,
+                };
+                return Some((Infix::Binary(op), next.span.end));
+            }
+            ("in", _) => {
+                // `in~` is written without a space.
+                if next.tok == Tok::Punct("~") && next.span.start == end {
+                    let op = if negated { InOp::NotInCi } else { InOp::InCi };
+                    return Some((Infix::In(op), next.span.end));
+                }
+                Infix::In(if negated { InOp::NotIn } else { InOp::In })
+            }
+            ("has_any", false) => Infix::In(InOp::HasAny),
+            ("has_all", false) => Infix::In(InOp::HasAll),
+            ("between", _) => Infix::Between { negated },
+            _ => return None,
+        };
+        Some((op, end))
+    }
+
+    fn binary(&mut self, min_precedence: u8) -> PResult<Expr> {
+        let mut left = self.unary()?;
+        let mut after_comparison = false;
+        while let Some((op, end)) = self.peek_infix() {
+            let precedence = op.precedence();
+            if precedence < min_precedence {
+                break;
+            }
+            let op_span = Span::new(self.peek().span.start, end);
+            if precedence == COMPARISON && after_comparison {
+                return Err(Self::error(
+                    op_span,
+                    "comparisons cannot be chained; add parentheses",
+                    &[],
+                ));
+            }
+            self.advance_to(end);
+            let start = left.span.start;
+            let kind = match op {
+                Infix::Binary(op) => {
+                    let right = self.binary(precedence + 1)?;
+                    ExprKind::Binary {
+                        op,
+                        left: Box::new(left),
+                        right: Box::new(right),
+                    }
+                }
+                Infix::In(op) => {
+                    self.expect("(")?;
+                    let list = self.args()?;
+                    self.expect(")")?;
+                    ExprKind::In {
+                        op,
+                        target: Box::new(left),
+                        list,
+                    }
+                }
+                Infix::Between { negated } => {
+                    self.expect("(")?;
+                    let low = self.expr()?;
+                    self.expect("..")?;
+                    let high = self.expr()?;
+                    self.expect(")")?;
+                    ExprKind::Between {
+                        negated,
+                        target: Box::new(left),
+                        low: Box::new(low),
+                        high: Box::new(high),
+                    }
+                }
+            };
+            left = Expr {
+                span: self.span_from(start),
+                kind,
+            };
+            after_comparison = precedence == COMPARISON;
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> PResult<Expr> {
+        let token = self.peek();
+        let op = match token.tok {
+            Tok::Punct("-") => UnaryOp::Neg,
+            Tok::Punct("+") => UnaryOp::Plus,
+            _ => return self.postfix(),
+        };
+        self.bump();
+        let operand = self.nested(Self::unary)?;
+        Ok(Expr {
+            span: token.span.to(operand.span),
+            kind: ExprKind::Unary {
+                op,
+                operand: Box::new(operand),
+            },
+        })
+    }
+
+    fn postfix(&mut self) -> PResult<Expr> {
+        let mut expr = self.primary()?;
+        loop {
+            let start = expr.span.start;
+            if self.eat(".").is_some() {
+                let name = self.ident("property name")?;
+                expr = Expr {
+                    span: Span::new(start, name.span.end),
+                    kind: ExprKind::Member {
+                        target: Box::new(expr),
+                        name,
+                    },
+                };
+            } else if self.eat("[").is_some() {
+                let index = self.expr()?;
+                self.expect("]")?;
+                expr = Expr {
+                    span: self.span_from(start),
+                    kind: ExprKind::Index {
+                        target: Box::new(expr),
+                        index: Box::new(index),
+                    },
+                };
+            } else {
+                return Ok(expr);
+            }
+        }
+    }
+
+    fn primary(&mut self) -> PResult<Expr> {
+        let token = self.peek();
+        let span = token.span;
+        let literal = |lit| Expr {
+            kind: ExprKind::Literal(lit),
+            span,
+        };
+        match token.tok {
+            Tok::Long(v) => {
+                self.bump();
+                Ok(literal(Literal::Long(v)))
+            }
+            Tok::Real(v) => {
+                self.bump();
+                Ok(literal(Literal::Real(v)))
+            }
+            Tok::Timespan(nanos) => {
+                self.bump();
+                let raw = self.text.get(span.start..span.end).unwrap_or("").to_string();
+                Ok(literal(Literal::Timespan { nanos, raw }))
+            }
+            Tok::Str(mut value) => {
+                self.bump();
+                // Adjacent string literals concatenate: "a" "b" is "ab".
+                while let Tok::Str(more) = self.peek().tok {
+                    self.bump();
+                    value.push_str(&more);
+                }
+                Ok(Expr {
+                    kind: ExprKind::Literal(Literal::String(value)),
+                    span: self.span_from(span.start),
+                })
+            }
+            Tok::Punct("(") => {
+                self.bump();
+                let inner = self.expr()?;
+                self.expect(")")?;
+                Ok(Expr {
+                    kind: ExprKind::Paren(Box::new(inner)),
+                    span: self.span_from(span.start),
+                })
+            }
+            Tok::Punct("[") if self.at_ident() => {
+                let ident = self.ident("identifier")?;
+                Ok(Expr {
+                    span: ident.span,
+                    kind: ExprKind::Ident(ident),
+                })
+            }
+            Tok::Ident(name) => self.primary_word(name, span),
+            _ => Err(self.unexpected(&["expression"])),
+        }
+    }
+
+    /// A primary expression starting with a word: literal keyword, typed
+    /// literal, call, `$left.x`, or a plain name.
+    fn primary_word(&mut self, name: String, span: Span) -> PResult<Expr> {
+        let next = self.peek_second().tok;
+        let bool_value = match name.as_str() {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
+            _ => None,
+        };
+        if let Some(b) = bool_value {
+            self.bump();
+            return Ok(Expr {
+                kind: ExprKind::Literal(Literal::Bool(b)),
+                span,
+            });
+        }
+        if next == Tok::Punct("(") {
+            if super::literals::is_typed_literal(&name) {
+                return self.typed_literal();
+            }
+            self.bump();
+            return self.call(Ident { name, span });
+        }
+        let side = match name.as_str() {
+            "$left" => Some(JoinSide::Left),
+            "$right" => Some(JoinSide::Right),
+            _ => None,
+        };
+        if let Some(side) = side {
+            self.bump();
+            self.expect(".")?;
+            let column = self.ident("column name")?;
+            return Ok(Expr {
+                span: span.to(column.span),
+                kind: ExprKind::JoinSide { side, name: column },
+            });
+        }
+        if OPERATOR_WORDS.contains(&name.as_str()) {
+            return Err(self.unexpected(&["expression"]));
+        }
+        self.bump();
+        Ok(Expr {
+            kind: ExprKind::Ident(Ident { name, span }),
+            span,
+        })
+    }
+
+    /// `name(args)` with the name already consumed.
+    fn call(&mut self, name: Ident) -> PResult<Expr> {
+        self.expect("(")?;
+        let args = self.args()?;
+        self.expect(")")?;
+        Ok(Expr {
+            span: self.span_from(name.span.start),
+            kind: ExprKind::Call { name, args },
+        })
+    }
+
+    /// Comma-separated arguments up to (not including) `)`. An argument is
+    /// `*`, a tabular expression (`toscalar(T | count)`), or a scalar.
+    pub(super) fn args(&mut self) -> PResult<Vec<Expr>> {
+        let mut args = Vec::new();
+        if self.at(")") {
+            return Ok(args);
+        }
+        loop {
+            let token = self.peek();
+            let star_alone = token.tok == Tok::Punct("*")
+                && matches!(self.peek_second().tok, Tok::Punct(")" | ","));
+            let arg = if star_alone {
+                self.bump();
+                Expr {
+                    kind: ExprKind::Star,
+                    span: token.span,
+                }
+            } else if self.looks_tabular(true) {
+                let tabular = self.nested(Self::tabular)?;
+                Expr {
+                    span: tabular.span,
+                    kind: ExprKind::TabularArg(Box::new(tabular)),
+                }
+            } else {
+                self.expr()?
+            };
+            args.push(arg);
+            if self.eat(",").is_none() {
+                return Ok(args);
+            }
+        }
+    }
+
+    /// `[name =] expr` or `(a, b) = expr`.
+    pub(super) fn named_expr(&mut self) -> PResult<NamedExpr> {
+        let start = self.peek().span.start;
+        let names = self.try_assignment_names().unwrap_or_default();
+        let expr = self.expr()?;
+        Ok(NamedExpr {
+            names,
+            span: Span::new(start, expr.span.end),
+            expr,
+        })
+    }
+
+    pub(super) fn named_exprs(&mut self) -> PResult<Vec<NamedExpr>> {
+        let mut list = vec![self.named_expr()?];
+        while self.eat(",").is_some() {
+            list.push(self.named_expr()?);
+        }
+        Ok(list)
+    }
+
+    /// Consumes `name =` or `(a, b) =` when present; otherwise leaves the
+    /// input untouched.
+    fn try_assignment_names(&mut self) -> Option<Vec<Ident>> {
+        let saved = (self.pos, self.prev_end);
+        let names = self.assignment_names();
+        if names.is_none() {
+            (self.pos, self.prev_end) = saved;
+        }
+        names
+    }
+
+    fn assignment_names(&mut self) -> Option<Vec<Ident>> {
+        let names = if self.eat("(").is_some() {
+            let mut names = vec![self.ident("name").ok()?];
+            while self.eat(",").is_some() {
+                names.push(self.ident("name").ok()?);
+            }
+            self.eat(")")?;
+            names
+        } else if self.at_ident() {
+            vec![self.ident("name").ok()?]
+        } else {
+            return None;
+        };
+        self.eat("=")?;
+        Some(names)
+    }
+
+    /// `expr [asc|desc] [nulls first|last]`
+    pub(super) fn sort_key(&mut self) -> PResult<SortKey> {
+        let expr = self.expr()?;
+        let order = if self.eat_kw("asc").is_some() {
+            Some(SortOrder::Asc)
+        } else if self.eat_kw("desc").is_some() {
+            Some(SortOrder::Desc)
+        } else {
+            None
+        };
+        let nulls = if self.eat_kw("nulls").is_some() {
+            if self.eat_kw("first").is_some() {
+                Some(NullsOrder::First)
+            } else if self.eat_kw("last").is_some() {
+                Some(NullsOrder::Last)
+            } else {
+                return Err(self.unexpected(&["'first'", "'last'"]));
+            }
+        } else {
+            None
+        };
+        Ok(SortKey { expr, order, nulls })
+    }
+}

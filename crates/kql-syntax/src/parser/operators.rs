@@ -1,0 +1,826 @@
+//! Tabular expressions: sources (`T`, `datatable`, `print`, `range`, `union`,
+//! calls) and the operators after `|`.
+
+use super::lexical::{self, Tok};
+use super::{PResult, Parser};
+use crate::ast::{
+    ColumnDecl, Expr, ExprKind, Ident, JoinCondition, JoinKind, JoinSide, Literal, MvExpandColumn,
+    Operator, OperatorParam, Source, Span, TabularExpr, UnaryOp,
+};
+
+/// Operators modeled in the AST, listed in "unknown operator" errors.
+const SUPPORTED: &[&str] = &[
+    "where",
+    "filter",
+    "project",
+    "project-away",
+    "project-keep",
+    "project-rename",
+    "project-reorder",
+    "extend",
+    "summarize",
+    "count",
+    "take",
+    "limit",
+    "top",
+    "sort",
+    "order",
+    "distinct",
+    "join",
+    "union",
+    "mv-expand",
+    "serialize",
+    "as",
+    "getschema",
+    "render",
+];
+
+/// Real Kusto operators that are recognized but not modeled: they become
+/// `Operator::Unsupported` so the planner can name them in its error.
+const UNSUPPORTED: &[&str] = &[
+    "parse",
+    "parse-where",
+    "parse-kv",
+    "make-series",
+    "mv-apply",
+    "top-nested",
+    "top-hitters",
+    "lookup",
+    "scan",
+    "search",
+    "sample",
+    "sample-distinct",
+    "facet",
+    "invoke",
+    "evaluate",
+    "partition",
+    "fork",
+    "consume",
+    "reduce",
+    "find",
+    "externaldata",
+    "assert-schema",
+    "execute-and-cache",
+    "macro-expand",
+    "make-graph",
+    "graph-match",
+    "graph-merge",
+    "graph-to-table",
+    "graph-shortest-paths",
+    "graph-mark-components",
+    "project-smart",
+];
+
+/// Join kinds by their Kusto spelling, including the aliases.
+const JOIN_KINDS: &[(&str, JoinKind)] = &[
+    ("innerunique", JoinKind::InnerUnique),
+    ("inner", JoinKind::Inner),
+    ("leftouter", JoinKind::LeftOuter),
+    ("rightouter", JoinKind::RightOuter),
+    ("fullouter", JoinKind::FullOuter),
+    ("leftanti", JoinKind::LeftAnti),
+    ("anti", JoinKind::LeftAnti),
+    ("leftantisemi", JoinKind::LeftAnti),
+    ("rightanti", JoinKind::RightAnti),
+    ("rightantisemi", JoinKind::RightAnti),
+    ("leftsemi", JoinKind::LeftSemi),
+    ("semi", JoinKind::LeftSemi),
+    ("rightsemi", JoinKind::RightSemi),
+];
+
+/// Name of the synthetic call that holds a column list in `render`
+/// properties (`ycolumns=a, b`); see `ast::Operator::Render`.
+pub(crate) const LIST_CALL: &str = "__list";
+
+impl Parser<'_> {
+    /// A source followed by any number of `| operator` stages.
+    pub(super) fn tabular(&mut self) -> PResult<TabularExpr> {
+        self.nested(|p| {
+            let start = p.peek().span.start;
+            let source = p.source()?;
+            let mut operators = Vec::new();
+            while p.eat("|").is_some() {
+                operators.push(p.operator()?);
+            }
+            Ok(TabularExpr {
+                source,
+                operators,
+                span: p.span_from(start),
+            })
+        })
+    }
+
+    fn source(&mut self) -> PResult<Source> {
+        let token = self.peek();
+        let start = token.span.start;
+        let name = match token.tok {
+            Tok::Punct("(") => {
+                self.bump();
+                let inner = self.tabular()?;
+                self.expect(")")?;
+                return Ok(Source::Paren(Box::new(inner)));
+            }
+            Tok::Ident(name) => name,
+            Tok::Punct("[") if self.at_ident() => String::new(),
+            _ => return Err(self.unexpected(&["tabular expression"])),
+        };
+        let next = self.peek_second().tok;
+        match name.as_str() {
+            "datatable" if next == Tok::Punct("(") => self.datatable(),
+            "print" => {
+                self.bump();
+                let columns = self.named_exprs()?;
+                Ok(Source::Print {
+                    columns,
+                    span: self.span_from(start),
+                })
+            }
+            "range" if matches!(next, Tok::Ident(_) | Tok::Punct("[")) => self.range(),
+            "union" => {
+                self.bump();
+                let (params, tables) = self.union_body()?;
+                Ok(Source::Union {
+                    params,
+                    tables,
+                    span: self.span_from(start),
+                })
+            }
+            "externaldata" | "search" | "find" | "evaluate" => Err(Self::error(
+                token.span,
+                format!("'{name}' is not supported yet"),
+                &[],
+            )),
+            _ => self.named_source(),
+        }
+    }
+
+    /// A table name, or a call of a tabular function (`materialize(T)`, `f(1)`).
+    fn named_source(&mut self) -> PResult<Source> {
+        let name = self.ident("table name")?;
+        if self.eat("(").is_none() {
+            return Ok(Source::Table(name));
+        }
+        let args = self.args()?;
+        self.expect(")")?;
+        Ok(Source::Call {
+            span: self.span_from(name.span.start),
+            name,
+            args,
+        })
+    }
+
+    fn datatable(&mut self) -> PResult<Source> {
+        let start = self.bump().span.start;
+        self.expect("(")?;
+        let mut columns = Vec::new();
+        loop {
+            let name = self.ident("column name")?;
+            self.expect(":")?;
+            let ty = self.type_name()?;
+            columns.push(ColumnDecl { name, ty });
+            if self.eat(",").is_none() {
+                break;
+            }
+        }
+        self.expect(")")?;
+        self.expect("[")?;
+        let mut values = Vec::new();
+        // Kusto accepts a trailing comma after the last value.
+        while !self.at("]") {
+            values.push(fold_negative_literal(self.expr()?));
+            if self.eat(",").is_none() {
+                break;
+            }
+        }
+        if self.eat("]").is_none() {
+            return Err(self.unexpected(&["','", "']'"]));
+        }
+        Ok(Source::Datatable {
+            columns,
+            values,
+            span: self.span_from(start),
+        })
+    }
+
+    fn range(&mut self) -> PResult<Source> {
+        let start = self.bump().span.start;
+        let name = self.ident("column name")?;
+        self.expect_kw("from")?;
+        let from = self.expr()?;
+        self.expect_kw("to")?;
+        let to = self.expr()?;
+        self.expect_kw("step")?;
+        let step = self.expr()?;
+        Ok(Source::Range {
+            name,
+            from,
+            to,
+            step,
+            span: self.span_from(start),
+        })
+    }
+
+    /// What follows `union`: parameters, then tables separated by commas.
+    fn union_body(&mut self) -> PResult<(Vec<OperatorParam>, Vec<TabularExpr>)> {
+        let params = self.operator_params(&["kind", "withsource", "isfuzzy"])?;
+        let mut tables = vec![self.union_item()?];
+        while self.eat(",").is_some() {
+            tables.push(self.union_item()?);
+        }
+        Ok((params, tables))
+    }
+
+    /// `(tabular)` or a table name / call. A `|` after a bare name belongs to
+    /// the union as a whole, so names take no operators here.
+    fn union_item(&mut self) -> PResult<TabularExpr> {
+        if self.eat("(").is_some() {
+            let inner = self.tabular()?;
+            self.expect(")")?;
+            return Ok(inner);
+        }
+        if !self.at_ident() {
+            return Err(self.unexpected(&["table name", "'('"]));
+        }
+        let start = self.peek().span.start;
+        let source = self.named_source()?;
+        Ok(TabularExpr {
+            source,
+            operators: Vec::new(),
+            span: self.span_from(start),
+        })
+    }
+
+    /// `name=value` parameters before an operator's arguments: the listed
+    /// names plus any `hint.*`.
+    fn operator_params(&mut self, names: &[&str]) -> PResult<Vec<OperatorParam>> {
+        let mut params = Vec::new();
+        loop {
+            let token = self.peek();
+            let Tok::Ident(word) = token.tok else {
+                break;
+            };
+            let (name, end) = if word == "hint" {
+                let dot = lexical::lex(self.text, token.span.end);
+                let key = lexical::lex(self.text, dot.span.end);
+                match (dot.tok, key.tok) {
+                    (Tok::Punct("."), Tok::Ident(key_name)) => {
+                        (format!("hint.{key_name}"), key.span.end)
+                    }
+                    _ => break,
+                }
+            } else if names.contains(&word.as_str()) {
+                (word, token.span.end)
+            } else {
+                break;
+            };
+            let eq = lexical::lex(self.text, end);
+            if eq.tok != Tok::Punct("=") {
+                break;
+            }
+            self.advance_to(eq.span.end);
+            let value = self.param_value()?;
+            params.push(OperatorParam {
+                name: Ident {
+                    name,
+                    span: Span::new(token.span.start, end),
+                },
+                value,
+            });
+        }
+        Ok(params)
+    }
+
+    /// A parameter value: a name or a literal. Never a call, so that
+    /// `kind=inner (T2)` does not read as `inner(T2)`.
+    fn param_value(&mut self) -> PResult<Expr> {
+        let token = self.peek();
+        match token.tok {
+            Tok::Ident(ref name) if matches!(name.as_str(), "true" | "false") => {
+                self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Literal(Literal::Bool(name == "true")),
+                    span: token.span,
+                })
+            }
+            Tok::Ident(_) | Tok::Punct("[") if self.at_ident() => {
+                let ident = self.ident("value")?;
+                Ok(Expr {
+                    span: ident.span,
+                    kind: ExprKind::Ident(ident),
+                })
+            }
+            Tok::Long(_) | Tok::Real(_) | Tok::Str(_) | Tok::Timespan(_) => self.expr(),
+            Tok::Punct("-") if matches!(self.peek_second().tok, Tok::Long(_) | Tok::Real(_)) => {
+                self.expr()
+            }
+            _ => Err(self.unexpected(&["value"])),
+        }
+    }
+
+    /// True where an operator's argument list must end.
+    fn at_operator_end(&mut self) -> bool {
+        matches!(
+            self.peek().tok,
+            Tok::Eof | Tok::Punct("|" | ";" | ")" | "]" | "}")
+        )
+    }
+
+    fn operator(&mut self) -> PResult<Operator> {
+        let Some((name, name_span)) = lexical::lex_operator_name(self.text, self.pos) else {
+            return Err(self.unexpected(&["operator"]));
+        };
+        let start = name_span.start;
+        if !SUPPORTED.contains(&name.as_str()) {
+            if UNSUPPORTED.contains(&name.as_str()) {
+                self.advance_to(name_span.end);
+                self.skip_operator_args()?;
+                return Ok(Operator::Unsupported {
+                    name,
+                    span: self.span_from(start),
+                });
+            }
+            return Err(unknown_operator(&name, name_span));
+        }
+        self.advance_to(name_span.end);
+        let op = match name.as_str() {
+            "where" | "filter" => {
+                let predicate = self.expr()?;
+                Operator::Where {
+                    predicate,
+                    span: self.span_from(start),
+                }
+            }
+            "project" => {
+                let columns = self.named_exprs()?;
+                Operator::Project {
+                    columns,
+                    span: self.span_from(start),
+                }
+            }
+            "project-away" => {
+                let columns = self.column_patterns()?;
+                Operator::ProjectAway {
+                    columns,
+                    span: self.span_from(start),
+                }
+            }
+            "project-keep" => {
+                let columns = self.column_patterns()?;
+                Operator::ProjectKeep {
+                    columns,
+                    span: self.span_from(start),
+                }
+            }
+            "project-rename" => self.project_rename(start)?,
+            "project-reorder" => self.project_reorder(start)?,
+            "extend" => {
+                let columns = self.named_exprs()?;
+                Operator::Extend {
+                    columns,
+                    span: self.span_from(start),
+                }
+            }
+            "summarize" => self.summarize(start)?,
+            "count" => Operator::Count {
+                span: self.span_from(start),
+            },
+            "take" | "limit" => {
+                let count = self.expr()?;
+                Operator::Take {
+                    count,
+                    span: self.span_from(start),
+                }
+            }
+            "top" => {
+                let count = self.expr()?;
+                self.expect_kw("by")?;
+                let by = self.sort_key()?;
+                Operator::Top {
+                    count,
+                    by,
+                    span: self.span_from(start),
+                }
+            }
+            "sort" | "order" => {
+                self.expect_kw("by")?;
+                let mut keys = vec![self.sort_key()?];
+                while self.eat(",").is_some() {
+                    keys.push(self.sort_key()?);
+                }
+                Operator::Sort {
+                    keys,
+                    span: self.span_from(start),
+                }
+            }
+            "distinct" => {
+                let columns = if self.eat("*").is_some() {
+                    Vec::new()
+                } else {
+                    let mut columns = vec![self.expr()?];
+                    while self.eat(",").is_some() {
+                        columns.push(self.expr()?);
+                    }
+                    columns
+                };
+                Operator::Distinct {
+                    columns,
+                    span: self.span_from(start),
+                }
+            }
+            "join" => self.join(start)?,
+            "union" => {
+                let (params, tables) = self.union_body()?;
+                Operator::Union {
+                    params,
+                    tables,
+                    span: self.span_from(start),
+                }
+            }
+            "mv-expand" => self.mv_expand(start)?,
+            "serialize" => {
+                let columns = if self.at_operator_end() {
+                    Vec::new()
+                } else {
+                    self.named_exprs()?
+                };
+                Operator::Serialize {
+                    columns,
+                    span: self.span_from(start),
+                }
+            }
+            "as" => {
+                // `hint.materialized=true` changes nothing for a local engine.
+                self.operator_params(&[])?;
+                let name = self.ident("name")?;
+                Operator::As {
+                    name,
+                    span: self.span_from(start),
+                }
+            }
+            "getschema" => Operator::Getschema {
+                span: self.span_from(start),
+            },
+            _ => self.render(start)?,
+        };
+        Ok(op)
+    }
+
+    /// Skips an unsupported operator's arguments: everything up to the next
+    /// `|` or `;` outside brackets, or a bracket that closes an outer one.
+    fn skip_operator_args(&mut self) -> PResult<()> {
+        let mut depth = 0usize;
+        loop {
+            let token = self.peek();
+            match token.tok {
+                Tok::Eof => return Ok(()),
+                Tok::Error(_) => return Err(self.unexpected(&[])),
+                Tok::Punct("|" | ";") if depth == 0 => return Ok(()),
+                Tok::Punct("(" | "[" | "{") => depth += 1,
+                Tok::Punct(")" | "]" | "}") => match depth.checked_sub(1) {
+                    Some(d) => depth = d,
+                    None => return Ok(()),
+                },
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
+    /// Column names for `project-away`/`project-keep`, wildcards allowed.
+    fn column_patterns(&mut self) -> PResult<Vec<Ident>> {
+        let mut columns = vec![self.column_pattern()?];
+        while self.eat(",").is_some() {
+            columns.push(self.column_pattern()?);
+        }
+        Ok(columns)
+    }
+
+    fn column_pattern(&mut self) -> PResult<Ident> {
+        if let Some((name, span)) = lexical::lex_column_pattern(self.text, self.pos) {
+            self.advance_to(span.end);
+            return Ok(Ident { name, span });
+        }
+        self.ident("column name")
+    }
+
+    fn project_rename(&mut self, start: usize) -> PResult<Operator> {
+        let mut renames = Vec::new();
+        loop {
+            let new = self.ident("new column name")?;
+            self.expect("=")?;
+            let old = self.ident("column name")?;
+            renames.push((new, old));
+            if self.eat(",").is_none() {
+                break;
+            }
+        }
+        Ok(Operator::ProjectRename {
+            renames,
+            span: self.span_from(start),
+        })
+    }
+
+    fn project_reorder(&mut self, start: usize) -> PResult<Operator> {
+        let mut columns = Vec::new();
+        loop {
+            let column = self.column_pattern()?;
+            let order = if self.eat_kw("asc").is_some() {
+                Some(crate::ast::SortOrder::Asc)
+            } else if self.eat_kw("desc").is_some() {
+                Some(crate::ast::SortOrder::Desc)
+            } else {
+                None
+            };
+            columns.push(crate::ast::SortKey {
+                expr: Expr {
+                    span: column.span,
+                    kind: ExprKind::Ident(column),
+                },
+                order,
+                nulls: None,
+            });
+            if self.eat(",").is_none() {
+                break;
+            }
+        }
+        Ok(Operator::ProjectReorder {
+            columns,
+            span: self.span_from(start),
+        })
+    }
+
+    fn summarize(&mut self, start: usize) -> PResult<Operator> {
+        let params = self.operator_params(&[])?;
+        if self.at_operator_end() {
+            return Err(self.unexpected(&["aggregation", "'by'"]));
+        }
+        let aggregates = if self.at_kw("by") {
+            Vec::new()
+        } else {
+            self.named_exprs()?
+        };
+        let by = match self.eat_kw("by") {
+            Some(_) => self.named_exprs()?,
+            None => Vec::new(),
+        };
+        Ok(Operator::Summarize {
+            params,
+            aggregates,
+            by,
+            span: self.span_from(start),
+        })
+    }
+
+    fn join(&mut self, start: usize) -> PResult<Operator> {
+        let mut params = self.operator_params(&["kind"])?;
+        let mut kind = JoinKind::InnerUnique;
+        if let Some(i) = params.iter().position(|p| p.name.name == "kind") {
+            let param = params.remove(i);
+            let name = match &param.value.kind {
+                ExprKind::Ident(ident) => ident.name.as_str(),
+                _ => "",
+            };
+            let Some((_, k)) = JOIN_KINDS.iter().find(|(n, _)| *n == name) else {
+                let expected: Vec<String> =
+                    JOIN_KINDS.iter().map(|(n, _)| format!("'{n}'")).collect();
+                let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+                return Err(Self::error(param.value.span, "unknown join kind", &expected));
+            };
+            kind = k.clone();
+        }
+        let right = if self.eat("(").is_some() {
+            let inner = self.tabular()?;
+            self.expect(")")?;
+            inner
+        } else if self.at_ident() {
+            let start = self.peek().span.start;
+            let source = self.named_source()?;
+            TabularExpr {
+                source,
+                operators: Vec::new(),
+                span: self.span_from(start),
+            }
+        } else {
+            return Err(self.unexpected(&["'('", "table name"]));
+        };
+        self.expect_kw("on")?;
+        let mut on = vec![self.join_condition()?];
+        while self.eat(",").is_some() || self.eat_kw("and").is_some() {
+            on.push(self.join_condition()?);
+        }
+        Ok(Operator::Join {
+            params,
+            kind,
+            right: Box::new(right),
+            on,
+            span: self.span_from(start),
+        })
+    }
+
+    /// `Key` or `$left.A == $right.B` (either order).
+    fn join_condition(&mut self) -> PResult<JoinCondition> {
+        let starts_with_side = matches!(
+            &self.peek().tok,
+            Tok::Ident(name) if name == "$left" || name == "$right"
+        );
+        if !starts_with_side {
+            return Ok(JoinCondition::Column(self.ident("join key")?));
+        }
+        let first = self.join_side()?;
+        self.expect("==")?;
+        let second = self.join_side()?;
+        match (first, second) {
+            ((JoinSide::Left, left), (JoinSide::Right, right))
+            | ((JoinSide::Right, right), (JoinSide::Left, left)) => {
+                Ok(JoinCondition::LeftRight { left, right })
+            }
+            ((_, a), (_, b)) => Err(Self::error(
+                a.span.to(b.span),
+                "a join condition must compare a $left column with a $right column",
+                &[],
+            )),
+        }
+    }
+
+    fn join_side(&mut self) -> PResult<(JoinSide, Ident)> {
+        let side = match &self.peek().tok {
+            Tok::Ident(name) if name == "$left" => JoinSide::Left,
+            Tok::Ident(name) if name == "$right" => JoinSide::Right,
+            _ => return Err(self.unexpected(&["'$left'", "'$right'"])),
+        };
+        self.bump();
+        self.expect(".")?;
+        Ok((side, self.ident("column name")?))
+    }
+
+    fn mv_expand(&mut self, start: usize) -> PResult<Operator> {
+        let mut params = self.operator_params(&["bagexpansion", "kind", "with_itemindex"])?;
+        let mut item_index = None;
+        if let Some(i) = params.iter().position(|p| p.name.name == "with_itemindex") {
+            let param = params.remove(i);
+            match param.value.kind {
+                ExprKind::Ident(ident) => item_index = Some(ident),
+                _ => return Err(Self::error(param.value.span, "expected a column name", &[])),
+            }
+        }
+        let mut columns = Vec::new();
+        loop {
+            let column = self.named_expr()?;
+            let to_type = match self.eat_kw("to") {
+                Some(_) => {
+                    self.expect_kw("typeof")?;
+                    self.expect("(")?;
+                    let ty = self.type_name()?;
+                    self.expect(")")?;
+                    Some(ty)
+                }
+                None => None,
+            };
+            columns.push(MvExpandColumn { column, to_type });
+            if self.eat(",").is_none() {
+                break;
+            }
+        }
+        let limit = match self.eat_kw("limit") {
+            Some(_) => Some(self.expr()?),
+            None => None,
+        };
+        Ok(Operator::MvExpand {
+            params,
+            columns,
+            item_index,
+            limit,
+            span: self.span_from(start),
+        })
+    }
+
+    fn render(&mut self, start: usize) -> PResult<Operator> {
+        let kind = self.ident("visualization kind")?;
+        let mut properties = Vec::new();
+        if self.eat_kw("with").is_some() {
+            self.expect("(")?;
+            while !self.at(")") {
+                let name = self.ident("property name")?;
+                self.expect("=")?;
+                let mut items = vec![self.param_value()?];
+                while let Some(item) = self.try_list_item()? {
+                    items.push(item);
+                }
+                let value = if items.len() == 1 {
+                    items.remove(0)
+                } else {
+                    let span = items[0].span.to(items[items.len() - 1].span);
+                    Expr {
+                        kind: ExprKind::Call {
+                            name: Ident {
+                                name: LIST_CALL.to_string(),
+                                span,
+                            },
+                            args: items,
+                        },
+                        span,
+                    }
+                };
+                properties.push(OperatorParam { name, value });
+                if self.eat(",").is_none() {
+                    break;
+                }
+            }
+            self.expect(")")?;
+        }
+        Ok(Operator::Render {
+            kind,
+            properties,
+            span: self.span_from(start),
+        })
+    }
+
+    /// In `ycolumns=a, b, title="x"`, `, b` continues the column list while
+    /// `, title=` starts the next property.
+    fn try_list_item(&mut self) -> PResult<Option<Expr>> {
+        let saved = (self.pos, self.prev_end);
+        if self.eat(",").is_none() || !self.at_ident() {
+            (self.pos, self.prev_end) = saved;
+            return Ok(None);
+        }
+        let ident = self.ident("column name")?;
+        if self.at("=") {
+            (self.pos, self.prev_end) = saved;
+            return Ok(None);
+        }
+        Ok(Some(Expr {
+            span: ident.span,
+            kind: ExprKind::Ident(ident),
+        }))
+    }
+}
+
+/// `-5` in a datatable is the value -5, not a negation to evaluate.
+fn fold_negative_literal(expr: Expr) -> Expr {
+    let folded = match &expr.kind {
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            operand,
+        } => match operand.kind {
+            ExprKind::Literal(Literal::Long(v)) => v.checked_neg().map(Literal::Long),
+            ExprKind::Literal(Literal::Real(v)) => Some(Literal::Real(-v)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match folded {
+        Some(lit) => Expr {
+            kind: ExprKind::Literal(lit),
+            span: expr.span,
+        },
+        None => expr,
+    }
+}
+
+fn unknown_operator(name: &str, span: Span) -> crate::error::ParseError {
+    let suggestion = SUPPORTED
+        .iter()
+        .chain(UNSUPPORTED)
+        .map(|known| (edit_distance(name, known), *known))
+        .min()
+        .filter(|&(distance, _)| distance <= (name.chars().count() / 3).max(1));
+    let message = match suggestion {
+        Some((_, known)) => format!("unknown operator '{name}'; did you mean '{known}'?"),
+        None => format!("unknown operator '{name}'"),
+    };
+    let expected: Vec<String> = SUPPORTED.iter().map(|op| format!("'{op}'")).collect();
+    crate::error::ParseError {
+        message,
+        span,
+        expected,
+    }
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("wher", "where"), 1);
+        assert_eq!(edit_distance("summarise", "summarize"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}
