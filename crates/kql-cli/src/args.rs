@@ -57,9 +57,8 @@ const SCHEMA_AFTER_HELP: &str = concat!(
     name = "kql",
     version,
     long_about = "Run KQL (Kusto Query Language) queries locally over Azure API Management \
-                  and Azure OpenAI JSON logs (JSON Lines, JSON arrays, or Azure's \
-                  {\"records\": [...]} envelope).\n\n\
-                  Each file becomes a table named after its file stem (or the name given \
+                  and Azure OpenAI JSON logs.\n\n\
+                  Each log file becomes a table named after its file stem (or the name given \
                   with -t NAME=PATH).",
     after_help = MAIN_AFTER_HELP
 )]
@@ -127,6 +126,7 @@ pub struct QueryArgs {
         long = "format",
         value_name = "FORMAT",
         default_value = "table",
+        ignore_case = true,
         value_parser = ["table", "csv", "json", "ndjson"]
     )]
     pub format: String,

@@ -69,13 +69,13 @@ where
 
 /// The width a table may take: the terminal's, as the shell exports it in
 /// `COLUMNS`, when stdout is a terminal; unlimited for pipes and files.
-pub fn table_width(path: Option<&Path>) -> Option<usize> {
+pub fn table_width(path: Option<&Path>) -> Option<u16> {
     if path.is_some() || !io::stdout().is_terminal() {
         return None;
     }
     std::env::var("COLUMNS")
         .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
+        .and_then(|c| c.trim().parse::<u16>().ok())
         .filter(|&w| w > 0)
 }
 

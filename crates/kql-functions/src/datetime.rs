@@ -22,10 +22,10 @@ const SECS_PER_DAY: i64 = 86_400;
 pub fn parse_datetime(s: &str) -> Option<i64> {
     let s = s.trim();
     let first = *s.as_bytes().first()?;
-    if first.is_ascii_digit() {
-        if let Some(v) = parse_iso(s) {
-            return Some(v);
-        }
+    if first.is_ascii_digit()
+        && let Some(v) = parse_iso(s)
+    {
+        return Some(v);
     }
     parse_rfc1123(s)
 }
@@ -239,8 +239,7 @@ fn zone(c: &mut Cursor<'_>) -> Option<i64> {
 }
 
 const MONTHS: [&[u8]; 12] = [
-    b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
-    b"dec",
+    b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec",
 ];
 const WEEKDAYS: [&[u8]; 7] = [b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"];
 
@@ -301,7 +300,10 @@ mod tests {
             parse_datetime("2024-07-02T06:31:31.446Z"),
             Some(T0 * NANOS_PER_SEC + 446_000_000)
         );
-        assert_eq!(parse_datetime("  2024-07-02T06:31:31Z \n"), Some(T0 * NANOS_PER_SEC));
+        assert_eq!(
+            parse_datetime("  2024-07-02T06:31:31Z \n"),
+            Some(T0 * NANOS_PER_SEC)
+        );
     }
 
     #[test]

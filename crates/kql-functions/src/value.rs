@@ -102,7 +102,8 @@ impl KValue {
     pub fn to_kusto_string(&self) -> String {
         match self {
             KValue::Null => String::new(),
-            KValue::Bool(b) => b.to_string(),
+            KValue::Bool(true) => "True".to_string(),
+            KValue::Bool(false) => "False".to_string(),
             KValue::Int(i) => i.to_string(),
             KValue::Long(i) => i.to_string(),
             KValue::Real(f) | KValue::Decimal(f) => format::format_real(*f),
@@ -187,10 +188,10 @@ pub fn convert(v: &KValue, ty: KustoType) -> KValue {
             V::Int(i) => V::Bool(*i != 0),
             V::Long(i) => V::Bool(*i != 0),
             V::Real(f) | V::Decimal(f) => V::Bool(*f != 0.0),
-            V::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" | "1" => V::Bool(true),
-                "false" | "0" => V::Bool(false),
-                _ => V::Null,
+            V::String(s) => match s.to_ascii_lowercase().as_str() {
+                "true" => V::Bool(true),
+                "false" => V::Bool(false),
+                other => other.parse::<i64>().map_or(V::Null, |i| V::Bool(i != 0)),
             },
             _ => V::Null,
         },
@@ -201,12 +202,14 @@ pub fn convert(v: &KValue, ty: KustoType) -> KValue {
                 V::Long(i) => Some(*i),
                 V::Real(f) | V::Decimal(f) => real_to_i64(*f),
                 V::String(s) => parse_long(s),
-                V::DateTime(t) | V::Timespan(t) => Some(*t / 100),
+                // Datetimes count 100 ns ticks from 0001-01-01, as .NET does.
+                V::DateTime(t) => Some(*t / 100 + TICKS_TO_UNIX_EPOCH),
+                V::Timespan(t) => Some(*t / 100),
                 _ => None,
             };
             match (l, ty) {
                 (Some(l), KustoType::Long) => V::Long(l),
-                (Some(l), _) => V::Int(l as i32),
+                (Some(l), _) => i32::try_from(l).map_or(V::Null, V::Int),
                 (None, _) => V::Null,
             }
         }
@@ -276,12 +279,22 @@ fn real_to_i64(f: f64) -> Option<i64> {
     }
 }
 
+/// Ticks (100 ns) from 0001-01-01 to 1970-01-01.
+pub const TICKS_TO_UNIX_EPOCH: i64 = 621_355_968_000_000_000;
+
+/// Integer text as Kusto's `toint`/`tolong` read it: decimal or `0x` hex,
+/// never a fraction or exponent.
 fn parse_long(s: &str) -> Option<i64> {
     let t = s.trim();
-    if let Ok(i) = t.parse::<i64>() {
-        return Some(i);
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        let v = u64::from_str_radix(hex, 16).ok()? as i64;
+        return if neg { None } else { Some(v) };
     }
-    t.parse::<f64>().ok().and_then(real_to_i64)
+    t.parse::<i64>().ok()
 }
 
 fn parse_real(s: &str) -> Option<f64> {
@@ -290,7 +303,7 @@ fn parse_real(s: &str) -> Option<f64> {
         "NaN" | "nan" => Some(f64::NAN),
         "Infinity" | "+Infinity" | "inf" => Some(f64::INFINITY),
         "-Infinity" | "-inf" => Some(f64::NEG_INFINITY),
-        _ => t.parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => t.parse::<f64>().ok(),
     }
 }
 

@@ -18,7 +18,9 @@ use datafusion::error::{DataFusionError, Result};
 use kql_functions::KustoType;
 use kql_functions::datetime::parse_datetime;
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 /// Builds one batch with the columns of `schema` (already projected) from
 /// the records at `spans` in `doc`.

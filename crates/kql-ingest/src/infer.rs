@@ -22,7 +22,9 @@ use std::fmt;
 use datafusion::arrow::datatypes::{Field, Schema};
 use kql_functions::KustoType;
 use kql_functions::datetime::parse_datetime;
-use serde::de::{self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use crate::IngestReport;
 use crate::shape::{Fault, Item, Lines, envelope};
@@ -176,15 +178,12 @@ fn check_record(
 ) {
     match observe_record(&doc[start..end], &mut out.fields, scratch) {
         Ok(()) => out.records.push((start, end)),
-        Err(RecordError::Json(err)) => out.skip(|| {
-            Fault::Json { at: start, err }.describe(doc, line_at(start))
-        }),
-        Err(RecordError::NotObject(kind)) => out.skip(|| {
-            (
-                line_at(start),
-                format!("not a JSON object (found {kind})"),
-            )
-        }),
+        Err(RecordError::Json(err)) => {
+            out.skip(|| Fault::Json { at: start, err }.describe(doc, line_at(start)))
+        }
+        Err(RecordError::NotObject(kind)) => {
+            out.skip(|| (line_at(start), format!("not a JSON object (found {kind})")))
+        }
     }
 }
 

@@ -62,17 +62,17 @@ impl JsonTable {
             .map(open_source)
             .collect::<Result<Vec<_>, _>>()?;
 
-        if opts.strict {
-            if let Some((o, (line, reason))) = opened
-                .iter()
-                .find_map(|o| o.skipped.first().map(|first| (o, first.clone())))
-            {
-                return Err(IngestError::Strict {
-                    input: o.loaded.label.clone(),
-                    line,
-                    reason,
-                });
-            }
+        let first_bad = opened
+            .iter()
+            .find_map(|o| o.skipped.first().map(|(line, reason)| (o, *line, reason)));
+        if opts.strict
+            && let Some((o, line, reason)) = first_bad
+        {
+            return Err(IngestError::Strict {
+                input: o.loaded.label.clone(),
+                line,
+                reason: reason.clone(),
+            });
         }
 
         let mut fields = Fields::default();
@@ -83,13 +83,16 @@ impl JsonTable {
             report.records += o.loaded.records.len();
             report.skipped_count += o.skipped_count;
             let room = IngestReport::MAX_SKIPPED_DETAILS - report.skipped.len();
-            report
-                .skipped
-                .extend(o.skipped.into_iter().take(room).map(|(line, reason)| Skipped {
-                    source: o.loaded.label.clone(),
-                    line,
-                    reason,
-                }));
+            report.skipped.extend(
+                o.skipped
+                    .into_iter()
+                    .take(room)
+                    .map(|(line, reason)| Skipped {
+                        source: o.loaded.label.clone(),
+                        line,
+                        reason,
+                    }),
+            );
             loaded.push(o.loaded);
         }
         Ok(JsonTable {
@@ -116,7 +119,11 @@ impl JsonTable {
         for (s, src) in self.sources.iter().enumerate() {
             let n = src.records.len().min(left);
             left -= n;
-            tasks.extend((0..n).step_by(BATCH_ROWS).map(|i| (s, i..(i + BATCH_ROWS).min(n))));
+            tasks.extend(
+                (0..n)
+                    .step_by(BATCH_ROWS)
+                    .map(|i| (s, i..(i + BATCH_ROWS).min(n))),
+            );
         }
         tasks
     }
@@ -214,6 +221,9 @@ impl TableProvider for JsonTable {
         &self,
         filters: &[&Expr],
     ) -> DfResult<Vec<TableProviderFilterPushDown>> {
-        Ok(vec![TableProviderFilterPushDown::Unsupported; filters.len()])
+        Ok(vec![
+            TableProviderFilterPushDown::Unsupported;
+            filters.len()
+        ])
     }
 }

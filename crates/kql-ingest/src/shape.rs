@@ -276,7 +276,12 @@ fn stream(doc: &[u8], first: usize) -> Split {
         }
         if let Some(fault) = fault {
             let (line, reason) = fault.describe(doc, lines.line_at(fault.at()));
-            out.fault(|| (line, format!("{reason}; the rest of the input was not read")));
+            out.fault(|| {
+                (
+                    line,
+                    format!("{reason}; the rest of the input was not read"),
+                )
+            });
             break;
         }
     }
@@ -317,7 +322,15 @@ pub(crate) fn walk_array(
     let mut spans = Vec::new();
     let mut pos = open + 1;
     match skip_ws(doc, pos, limit) {
-        None => return Err((spans, Fault::Syntax { at: limit, msg: EOF })),
+        None => {
+            return Err((
+                spans,
+                Fault::Syntax {
+                    at: limit,
+                    msg: EOF,
+                },
+            ));
+        }
         Some(p) if doc[p] == b']' => return Ok((spans, p + 1)),
         Some(_) => {}
     }
@@ -339,7 +352,15 @@ pub(crate) fn walk_array(
                 };
                 return Err((spans, fault));
             }
-            None => return Err((spans, Fault::Syntax { at: limit, msg: EOF })),
+            None => {
+                return Err((
+                    spans,
+                    Fault::Syntax {
+                        at: limit,
+                        msg: EOF,
+                    },
+                ));
+            }
         }
     }
 }
@@ -433,7 +454,11 @@ mod tests {
         assert_eq!(texts(doc, &s), vec![("{\"a\":1}", 1), ("{\"a\":2}", 2)]);
         assert_eq!(s.faults.len(), 1);
         assert_eq!(s.faults[0].0, 2);
-        assert!(s.faults[0].1.contains("expected `,` or `]`"), "{:?}", s.faults);
+        assert!(
+            s.faults[0].1.contains("expected `,` or `]`"),
+            "{:?}",
+            s.faults
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::scope::Scope;
 use crate::{PlanError, Planner};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Column, DFSchema, ExprSchema};
-use datafusion::logical_expr::{Expr, ExprSchemable, cast, lit};
+use datafusion::logical_expr::{Expr, ExprSchemable, Operator, binary_expr, cast, lit};
 use kql_functions::KustoType;
 use kql_functions::catalog::{self, Arg};
 use kql_functions::scalar::{conversion, datetime as dt, dynamic, strings};
@@ -205,10 +205,16 @@ pub fn binary(op: BinaryOp, a: TExpr, b: TExpr, schema: &DFSchema, span: Span) -
             Ok(TExpr::new(if negated { Expr::Not(Box::new(e)) } else { e }, K::Bool))
         }
         BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq => {
+            let is_real = a.ty == K::Real || b.ty == K::Real;
             let (a, b) = comparable(a, b, span)?;
+            // Kusto compares nulls as values: `null == 1` is false and
+            // `null != 1` is true; NaN equals nothing.
+            let not_nan = |e: Expr| {
+                if is_real { Expr::Not(Box::new(datafusion::functions::expr_fn::isnan(cast(e, DataType::Float64)))) } else { lit(true) }
+            };
             let e = match op {
-                BinaryOp::Eq => a.eq(b),
-                BinaryOp::NotEq => a.not_eq(b),
+                BinaryOp::Eq => binary_expr(a.clone(), Operator::IsNotDistinctFrom, b).and(not_nan(a)),
+                BinaryOp::NotEq => binary_expr(a.clone(), Operator::IsDistinctFrom, b).or(Expr::Not(Box::new(not_nan(a)))),
                 BinaryOp::Lt => a.lt(b),
                 BinaryOp::LtEq => a.lt_eq(b),
                 BinaryOp::Gt => a.gt(b),
@@ -266,12 +272,19 @@ fn arithmetic(op: BinaryOp, a: TExpr, b: TExpr, schema: &DFSchema, span: Span) -
         (BinaryOp::Mul, n, K::Timespan) if n.is_numeric() => out(cast(real(a.expr) * real(ns(b)), DataType::Int64), K::Timespan),
         (BinaryOp::Div, K::Timespan, n) if n.is_numeric() => out(cast(real(ns(a)) / real(b.expr), DataType::Int64), K::Timespan),
         (_, x, y) if x.is_numeric() && y.is_numeric() => {
+            // Kusto computes int arithmetic in long.
+            let widen = |v: TExpr| if v.ty == K::Int { cast(v.expr, DataType::Int64) } else { v.expr };
+            let (l, r) = (widen(a), widen(b));
             let e = match op {
-                BinaryOp::Add => a.expr + b.expr,
-                BinaryOp::Sub => a.expr - b.expr,
-                BinaryOp::Mul => a.expr * b.expr,
-                BinaryOp::Div => a.expr / b.expr,
-                _ => a.expr % b.expr,
+                BinaryOp::Add => l + r,
+                BinaryOp::Sub => l - r,
+                BinaryOp::Mul => l * r,
+                BinaryOp::Div => l / r,
+                // Kusto's modulo is never negative (Euclidean remainder).
+                _ => {
+                    let m = datafusion::functions::expr_fn::abs(r.clone());
+                    ((l % r) + m.clone()) % m
+                }
             };
             typed(e, schema, span)?
         }

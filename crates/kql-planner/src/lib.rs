@@ -8,6 +8,7 @@
 
 mod error;
 mod expr;
+mod join;
 mod literal;
 mod naming;
 mod operators;

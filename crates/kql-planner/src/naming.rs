@@ -37,7 +37,7 @@ pub fn unique(name: String, taken: &[String]) -> String {
         return name;
     }
     (1..)
-        .map(|i| format!("{name}_{i}"))
+        .map(|i| format!("{name}{i}"))
         .find(|n| !taken.contains(n))
         .unwrap_or(name)
 }

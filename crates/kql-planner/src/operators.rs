@@ -63,7 +63,7 @@ pub fn plan_operator(p: &Planner<'_>, scope: &mut Scope, plan: LogicalPlan, op: 
             let vis = render(p, scope, kind, properties, *span)?;
             return Ok((plan, Some(vis)));
         }
-        Operator::Join { span, .. } => return Err(PlanError::at("operator 'join' is not supported yet", *span)),
+        Operator::Join { kind, right, on, span, .. } => crate::join::join(p, scope, plan, kind, right, on, *span)?,
         Operator::MvExpand { span, .. } => return Err(PlanError::at("operator 'mv-expand' is not supported yet", *span)),
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(format!("operator '{name}' is not supported yet"), *span));

@@ -260,9 +260,16 @@ fn aggregate_call(
             let default = if name == "percentile" {
                 percentile_name(&args[0], &args[1])
             } else {
+                // Kusto drops the `make_` prefix: make_list(x) is `list_x`.
+                let prefix = match name {
+                    "make_list" | "make_list_with_nulls" | "make_list_if" => "list",
+                    "make_set" | "make_set_if" => "set",
+                    "make_bag" | "make_bag_if" => "bag",
+                    other => other,
+                };
                 match args.first().and_then(naming::plain_column) {
-                    Some(c) => format!("{name}_{c}"),
-                    None => format!("{name}_"),
+                    Some(c) => format!("{prefix}_{c}"),
+                    None => format!("{prefix}_"),
                 }
             };
             Ok(vec![(e, default)])

@@ -12,8 +12,8 @@ pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
     let format: OutputFormat = args
         .format
         .parse()
-        .map_err(|_| UsageError(format!("unknown output format '{}'", args.format)))?;
-    let is_table = args.format == "table";
+        .map_err(|e: kql_render::ParseOutputFormatError| UsageError(e.to_string()))?;
+    let is_table = format == OutputFormat::Table;
     if let Some(path) = &args.output {
         reject_chart_file(path)?;
     }
@@ -24,7 +24,7 @@ pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
 
     let options = RenderOptions {
         max_width: table_width(args.output.as_deref()),
-        visualization: result.visualization.clone(),
+        visualization: result.visualization.as_ref(),
     };
     write_to(args.output.as_deref(), |out| {
         write_result(out, &result.schema, &result.batches, format, &options)

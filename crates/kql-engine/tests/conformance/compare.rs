@@ -89,8 +89,12 @@ pub fn compare(expect: &Expect, actual: &Actual) -> Result<(), String> {
         match unmatched(&cmp, &expected, &actual) {
             None => Ok(()),
             Some(row) => Err(format!(
-                "expected row {} has no match in the result (unordered)",
-                Value::Array(row.clone())
+                "expected row {} has no match in the result (unordered); nearest: {}",
+                Value::Array(row.clone()),
+                cmp.nearest(row, &actual).map_or_else(
+                    || "none".to_string(),
+                    |r| Value::Array(r.clone()).to_string()
+                )
             )),
         }
     }
@@ -235,6 +239,18 @@ impl RowComparer<'_> {
                 .iter()
                 .zip(expected.iter().zip(actual))
                 .all(|(kind, (e, a))| cell_equal(kind, e, a, self.unordered_arrays))
+    }
+
+    /// The actual row agreeing with `expected` in the most cells, to show
+    /// next to an unmatched row.
+    fn nearest<'r>(&self, expected: &[Value], actual: &[&'r Vec<Value>]) -> Option<&'r Vec<Value>> {
+        actual.iter().copied().max_by_key(|row| {
+            self.kinds
+                .iter()
+                .zip(expected.iter().zip(row.iter()))
+                .filter(|(kind, (e, a))| cell_equal(kind, e, a, self.unordered_arrays))
+                .count()
+        })
     }
 
     fn keys_equal(&self, keys: &[usize], a: &[Value], b: &[Value]) -> bool {

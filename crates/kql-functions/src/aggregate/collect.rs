@@ -98,12 +98,27 @@ impl CollectAcc {
             return;
         }
         match self.kind {
+            // Kusto's make_list/make_set splice array values in.
+            CollectKind::List if v.is_array() => {
+                if let Json::Array(items) = v {
+                    for item in items {
+                        self.push(item);
+                    }
+                }
+            }
             CollectKind::List | CollectKind::Percentile => {
                 if !v.is_null() {
                     self.values.push(v);
                 }
             }
             CollectKind::ListWithNulls => self.values.push(v),
+            CollectKind::Set if v.is_array() => {
+                if let Json::Array(items) = v {
+                    for item in items {
+                        self.push(item);
+                    }
+                }
+            }
             CollectKind::Set => {
                 if !v.is_null() && self.seen.insert(v.to_string()) {
                     self.values.push(v);

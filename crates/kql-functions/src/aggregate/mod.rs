@@ -8,6 +8,7 @@ use crate::KustoType;
 use crate::catalog::Arg;
 use crate::scalar::conversion::to_type;
 use datafusion::arrow::datatypes::DataType;
+use datafusion::functions::expr_fn::coalesce;
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::logical_expr::{AggregateUDF, Expr, ExprFunctionExt, cast, lit};
 use std::sync::Arc;
@@ -113,7 +114,14 @@ fn sum_of(a: Arg, func: &str) -> Result<Expr, String> {
     }
     let ty = a.ty;
     let s = agg::sum(numeric(a, func)?);
-    Ok(if ty.is_integer() { cast(s, DataType::Int64) } else { s })
+    // Kusto's sum of no values is 0, not null.
+    Ok(if ty.is_integer() {
+        coalesce(vec![cast(s, DataType::Int64), lit(0i64)])
+    } else if ty == KustoType::Real {
+        coalesce(vec![s, lit(0.0f64)])
+    } else {
+        s
+    })
 }
 
 fn count(a: Vec<Arg>) -> Result<Expr, String> {
@@ -139,7 +147,8 @@ fn avg(a: Vec<Arg>) -> Result<Expr, String> {
     if x.ty == KustoType::Timespan {
         return Ok(cast(cast(agg::avg(cast(x.expr, DataType::Int64)), DataType::Int64), x.ty.to_arrow()));
     }
-    Ok(agg::avg(cast(numeric(x, "avg")?, DataType::Float64)))
+    // Kusto's average of no values is NaN.
+    Ok(coalesce(vec![agg::avg(cast(numeric(x, "avg")?, DataType::Float64)), lit(f64::NAN)]))
 }
 fn avgif(a: Vec<Arg>) -> Result<Expr, String> {
     let (x, p) = args2(a)?;
@@ -170,17 +179,21 @@ fn dcountif(a: Vec<Arg>) -> Result<Expr, String> {
 fn take_any(a: Vec<Arg>) -> Result<Expr, String> {
     Ok(agg::first_value(first(a)?.expr, vec![]))
 }
+// Kusto reports 0 for the spread of fewer than two values.
+fn zero_if_null(e: Expr) -> Expr {
+    coalesce(vec![e, lit(0.0f64)])
+}
 fn stdev(a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(agg::stddev(cast(numeric(first(a)?, "stdev")?, DataType::Float64)))
+    Ok(zero_if_null(agg::stddev(cast(numeric(first(a)?, "stdev")?, DataType::Float64))))
 }
 fn stdevp(a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(agg::stddev_pop(cast(numeric(first(a)?, "stdevp")?, DataType::Float64)))
+    Ok(zero_if_null(agg::stddev_pop(cast(numeric(first(a)?, "stdevp")?, DataType::Float64))))
 }
 fn variance(a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(agg::var_sample(cast(numeric(first(a)?, "variance")?, DataType::Float64)))
+    Ok(zero_if_null(agg::var_sample(cast(numeric(first(a)?, "variance")?, DataType::Float64))))
 }
 fn variancep(a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(agg::var_pop(cast(numeric(first(a)?, "variancep")?, DataType::Float64)))
+    Ok(zero_if_null(agg::var_pop(cast(numeric(first(a)?, "variancep")?, DataType::Float64))))
 }
 
 fn collect_call(kind: CollectKind, a: Vec<Arg>, pred: Option<Arg>) -> Result<Expr, String> {

@@ -42,6 +42,7 @@ fn ret_guid(_: &[datafusion::arrow::datatypes::DataType]) -> Result<datafusion::
 /// strings stay strings inside the dynamic.
 fn eval_todynamic(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::Dynamic, |v| match &v[0] {
+        KValue::String(s) if s.trim().is_empty() => KValue::Null,
         KValue::String(s) => match serde_json::from_str::<serde_json::Value>(s) {
             Ok(serde_json::Value::Null) => KValue::Null,
             Ok(j) => KValue::Dynamic(j),

@@ -310,7 +310,20 @@ fn bin_exprs(v: Arg, size: Arg) -> Result<Expr, String> {
             {
                 return Err("bin(): the bin size must be positive".into());
             }
-            Ok(from_nanos(floor_to(nanos(v.expr), nanos(size.expr)), v.ty))
+            // Kusto bins datetimes from 0001-01-01 (.NET's origin), not 1970:
+            // shift by the origin's offset modulo the bin size.
+            let shift = match (v.ty, &size.literal) {
+                (KustoType::DateTime, Some(KValue::Timespan(s))) if *s > 0 => {
+                    let origin = i128::from(crate::value::TICKS_TO_UNIX_EPOCH) * 100;
+                    (origin % i128::from(*s)) as i64
+                }
+                _ => 0,
+            };
+            if shift == 0 {
+                return Ok(from_nanos(floor_to(nanos(v.expr), nanos(size.expr)), v.ty));
+            }
+            let shifted = nanos(v.expr) + lit(shift);
+            Ok(from_nanos(floor_to(shifted, nanos(size.expr)) - lit(shift), v.ty))
         }
         (KustoType::Int | KustoType::Long, KustoType::Int | KustoType::Long) => {
             let t = if v.ty == KustoType::Long || size.ty == KustoType::Long { DataType::Int64 } else { DataType::Int32 };

@@ -83,7 +83,7 @@ fn type_name(v: &KValue) -> &'static str {
             Json::Null => "null",
             Json::Bool(_) => "bool",
             Json::Number(n) if n.is_i64() || n.is_u64() => "long",
-            Json::Number(_) => "real",
+            Json::Number(_) => "double",
             Json::String(_) => "string",
             Json::Array(_) => "array",
             Json::Object(_) => "dictionary",
@@ -133,7 +133,8 @@ fn eval_array_concat(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         for x in v {
             match json_of(x) {
                 Some(Json::Array(a)) => out.extend(a),
-                _ => return KValue::Null,
+                None => {}
+                Some(_) => return KValue::Null,
             }
         }
         KValue::Dynamic(Json::Array(out))
@@ -142,7 +143,7 @@ fn eval_array_concat(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 
 fn eval_array_sum(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::Real, |v| match json_of(&v[0]) {
-        Some(Json::Array(a)) => {
+        Some(Json::Array(a)) if !a.is_empty() => {
             let mut s = 0.0;
             for x in &a {
                 match x.as_f64() {
@@ -244,8 +245,12 @@ fn call(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
     Ok(udf.call(a.into_iter().map(|x| x.expr).collect()))
 }
 
+/// Non-dynamic values have their static type, even when null.
 pub fn gettype(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&GETTYPE, a)
+    match a.first() {
+        Some(arg) if arg.ty != KustoType::Dynamic => Ok(lit(arg.ty.name())),
+        _ => call(&GETTYPE, a),
+    }
 }
 pub fn array_length(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     call(&ARRAY_LENGTH, a)

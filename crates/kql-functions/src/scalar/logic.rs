@@ -38,7 +38,8 @@ pub fn common_type(types: impl Iterator<Item = (KustoType, bool)>) -> Option<Kus
         best = Some(match best {
             None => t,
             Some(b) if b == t => b,
-            Some(b) if b.is_numeric() && t.is_numeric() => widen(b, t),
+            // int and long mix; other types (even long and real) must match, as in Kusto.
+            Some(b) if b.is_integer() && t.is_integer() => widen(b, t),
             Some(_) => return None,
         });
     }

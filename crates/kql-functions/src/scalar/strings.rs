@@ -102,7 +102,7 @@ fn utf8(a: &ArrayRef) -> Result<StringArray> {
 }
 
 fn is_term_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    c.is_alphanumeric()
 }
 
 /// Whether `needle` occurs in `hay` starting (and/or ending) at a term boundary.
@@ -185,9 +185,12 @@ fn eval_substring(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
             Some(l) if !l.is_null() => l.as_i64().unwrap_or(0),
             _ => n,
         };
+        // A negative start counts from the end.
         if start < 0 {
-            len += start;
-            start = 0;
+            start += n;
+            if start < 0 {
+                return KValue::String(String::new());
+            }
         }
         let end = start.saturating_add(len.max(0)).min(n);
         if start >= n || end <= start {
@@ -291,10 +294,11 @@ fn trim_with(args: &[ArrayRef], rows: usize, start: bool, end: bool) -> Result<A
     map_rows(args, rows, KustoType::String, |v| {
         let pat = v[0].to_kusto_string();
         let s = v[1].to_kusto_string();
-        let Ok(re_start) = regex::Regex::new(&format!("^(?:{pat})+")) else {
+        // One match is removed at each end, as Kusto's trim does.
+        let Ok(re_start) = regex::Regex::new(&format!("^(?:{pat})")) else {
             return KValue::String(s);
         };
-        let Ok(re_end) = regex::Regex::new(&format!("(?:{pat})+$")) else {
+        let Ok(re_end) = regex::Regex::new(&format!("(?:{pat})$")) else {
             return KValue::String(s);
         };
         let mut out = s.as_str();

@@ -70,6 +70,15 @@ impl Infix {
     }
 }
 
+/// Kusto accepts these spellings of the boolean literals.
+fn bool_word(word: &str) -> Option<bool> {
+    match word {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
 fn string_op(word: &str) -> Option<StringOp> {
     let (base, cs) = match word.strip_suffix("_cs") {
         Some(base) => (base, true),
@@ -87,19 +96,28 @@ fn string_op(word: &str) -> Option<StringOp> {
 }
 
 impl Parser<'_> {
+    // The functions on the recursive path (expr → binary → unary → postfix →
+    // primary → paren/call → expr) stay small and leave the bulky work to
+    // helpers that return before the recursion: debug builds give every local
+    // its own stack slot, and MAX_DEPTH levels must fit in a 2 MiB thread.
+
     /// A full scalar expression.
     pub(super) fn expr(&mut self) -> PResult<Expr> {
         let expr = self.nested(|p| p.binary(OR))?;
-        // Nothing continues an expression with `=`; it is a typo for `==`.
-        if self.at("=") {
-            let span = self.peek().span;
-            return Err(Self::error(
-                span,
-                "unexpected '='; use '==' to compare values",
-                &["'=='"],
-            ));
-        }
+        self.reject_assignment()?;
         Ok(expr)
+    }
+
+    /// Nothing continues an expression with `=`; it is a typo for `==`.
+    fn reject_assignment(&mut self) -> PResult<()> {
+        if !self.at("=") {
+            return Ok(());
+        }
+        Err(Self::error(
+            self.peek().span,
+            "unexpected '='; use '==' to compare values",
+            &["'=='"],
+        ))
     }
 
     /// The infix operator at the current position and the offset after it.
@@ -167,6 +185,8 @@ impl Parser<'_> {
         Some((op, end))
     }
 
+    /// Precedence climbing: operands joined by operators binding at least
+    /// as tightly as `min_precedence`.
     fn binary(&mut self, min_precedence: u8) -> PResult<Expr> {
         let mut left = self.unary()?;
         let mut after_comparison = false;
@@ -175,69 +195,77 @@ impl Parser<'_> {
             if precedence < min_precedence {
                 break;
             }
-            let op_span = Span::new(self.peek().span.start, end);
             if precedence == COMPARISON && after_comparison {
-                return Err(Self::error(
-                    op_span,
-                    "comparisons cannot be chained; add parentheses",
-                    &[],
-                ));
+                return Err(self.chained_comparison(end));
             }
             self.advance_to(end);
-            let start = left.span.start;
-            let kind = match op {
-                Infix::Binary(op) => {
-                    let right = self.binary(precedence + 1)?;
-                    ExprKind::Binary {
-                        op,
-                        left: Box::new(left),
-                        right: Box::new(right),
-                    }
-                }
-                Infix::In(op) => {
-                    self.expect("(")?;
-                    let list = self.args()?;
-                    self.expect(")")?;
-                    ExprKind::In {
-                        op,
-                        target: Box::new(left),
-                        list,
-                    }
-                }
-                Infix::Between { negated } => {
-                    self.expect("(")?;
-                    let low = self.expr()?;
-                    self.expect("..")?;
-                    let high = self.expr()?;
-                    self.expect(")")?;
-                    ExprKind::Between {
-                        negated,
-                        target: Box::new(left),
-                        low: Box::new(low),
-                        high: Box::new(high),
-                    }
-                }
-            };
-            left = Expr {
-                span: self.span_from(start),
-                kind,
+            left = match op {
+                Infix::Binary(op) => self.binary_rhs(left, op)?,
+                Infix::In(op) => self.in_list(left, op)?,
+                Infix::Between { negated } => self.between(left, negated)?,
             };
             after_comparison = precedence == COMPARISON;
         }
         Ok(left)
     }
 
+    fn chained_comparison(&mut self, end: usize) -> crate::error::ParseError {
+        let span = Span::new(self.peek().span.start, end);
+        Self::error(span, "comparisons cannot be chained; add parentheses", &[])
+    }
+
+    fn binary_rhs(&mut self, left: Expr, op: BinaryOp) -> PResult<Expr> {
+        let right = self.binary(precedence(op) + 1)?;
+        Ok(Expr {
+            span: left.span.to(right.span),
+            kind: ExprKind::Binary {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+            },
+        })
+    }
+
+    /// `x in (…)` after the operator.
+    fn in_list(&mut self, target: Expr, op: InOp) -> PResult<Expr> {
+        self.expect("(")?;
+        let list = self.args()?;
+        self.expect(")")?;
+        Ok(Expr {
+            span: self.span_from(target.span.start),
+            kind: ExprKind::In {
+                op,
+                target: Box::new(target),
+                list,
+            },
+        })
+    }
+
+    /// `x between (lo .. hi)` after the operator.
+    fn between(&mut self, target: Expr, negated: bool) -> PResult<Expr> {
+        self.expect("(")?;
+        let low = self.expr()?;
+        self.expect("..")?;
+        let high = self.expr()?;
+        self.expect(")")?;
+        Ok(Expr {
+            span: self.span_from(target.span.start),
+            kind: ExprKind::Between {
+                negated,
+                target: Box::new(target),
+                low: Box::new(low),
+                high: Box::new(high),
+            },
+        })
+    }
+
     fn unary(&mut self) -> PResult<Expr> {
-        let token = self.peek();
-        let op = match token.tok {
-            Tok::Punct("-") => UnaryOp::Neg,
-            Tok::Punct("+") => UnaryOp::Plus,
-            _ => return self.postfix(),
+        let Some((op, start)) = self.eat_unary_op() else {
+            return self.postfix();
         };
-        self.bump();
         let operand = self.nested(Self::unary)?;
         Ok(Expr {
-            span: token.span.to(operand.span),
+            span: Span::new(start, operand.span.end),
             kind: ExprKind::Unary {
                 op,
                 operand: Box::new(operand),
@@ -245,36 +273,139 @@ impl Parser<'_> {
         })
     }
 
+    fn eat_unary_op(&mut self) -> Option<(UnaryOp, usize)> {
+        let op = match self.peek().tok {
+            Tok::Punct("-") => UnaryOp::Neg,
+            Tok::Punct("+") => UnaryOp::Plus,
+            _ => return None,
+        };
+        Some((op, self.bump().span.start))
+    }
+
     fn postfix(&mut self) -> PResult<Expr> {
         let mut expr = self.primary()?;
         loop {
-            let start = expr.span.start;
-            if self.eat(".").is_some() {
-                let name = self.ident("property name")?;
-                expr = Expr {
-                    span: Span::new(start, name.span.end),
-                    kind: ExprKind::Member {
-                        target: Box::new(expr),
-                        name,
-                    },
-                };
-            } else if self.eat("[").is_some() {
-                let index = self.expr()?;
-                self.expect("]")?;
-                expr = Expr {
-                    span: self.span_from(start),
-                    kind: ExprKind::Index {
-                        target: Box::new(expr),
-                        index: Box::new(index),
-                    },
-                };
+            if self.at(".") {
+                expr = self.member(expr)?;
+            } else if self.at("[") {
+                expr = self.index(expr)?;
             } else {
                 return Ok(expr);
             }
         }
     }
 
+    /// `.name` or `.['name']`
+    fn member(&mut self, target: Expr) -> PResult<Expr> {
+        self.expect(".")?;
+        let name = self.ident("property name")?;
+        Ok(Expr {
+            span: Span::new(target.span.start, name.span.end),
+            kind: ExprKind::Member {
+                target: Box::new(target),
+                name,
+            },
+        })
+    }
+
+    /// `[index]`
+    fn index(&mut self, target: Expr) -> PResult<Expr> {
+        self.expect("[")?;
+        let index = self.expr()?;
+        self.expect("]")?;
+        Ok(Expr {
+            span: self.span_from(target.span.start),
+            kind: ExprKind::Index {
+                target: Box::new(target),
+                index: Box::new(index),
+            },
+        })
+    }
+
     fn primary(&mut self) -> PResult<Expr> {
+        if self.at("(") {
+            self.paren()
+        } else if self.at_call() {
+            self.call()
+        } else {
+            self.atom()
+        }
+    }
+
+    fn paren(&mut self) -> PResult<Expr> {
+        let start = self.expect("(")?.start;
+        let inner = self.expr()?;
+        self.expect(")")?;
+        Ok(Expr {
+            kind: ExprKind::Paren(Box::new(inner)),
+            span: self.span_from(start),
+        })
+    }
+
+    /// At `name(` where `name` is a function rather than a typed literal.
+    fn at_call(&mut self) -> bool {
+        let Tok::Ident(name) = self.peek().tok else {
+            return false;
+        };
+        self.peek_second().tok == Tok::Punct("(")
+            && !super::literals::is_typed_literal(&name)
+            && bool_word(&name).is_none()
+    }
+
+    fn call(&mut self) -> PResult<Expr> {
+        let name = self.ident("function name")?;
+        self.expect("(")?;
+        let args = self.args()?;
+        self.expect(")")?;
+        Ok(Expr {
+            span: self.span_from(name.span.start),
+            kind: ExprKind::Call { name, args },
+        })
+    }
+
+    /// Comma-separated arguments up to (not including) `)`.
+    pub(super) fn args(&mut self) -> PResult<Vec<Expr>> {
+        let mut args = Vec::new();
+        if self.at(")") {
+            return Ok(args);
+        }
+        loop {
+            args.push(self.arg()?);
+            if self.eat(",").is_none() {
+                return Ok(args);
+            }
+        }
+    }
+
+    /// `*`, a tabular expression (`toscalar(T | count)`), or a scalar.
+    fn arg(&mut self) -> PResult<Expr> {
+        if let Some(star) = self.eat_star_arg() {
+            Ok(star)
+        } else if self.looks_tabular(true) {
+            self.tabular_arg()
+        } else {
+            self.expr()
+        }
+    }
+
+    fn eat_star_arg(&mut self) -> Option<Expr> {
+        let alone = self.at("*") && matches!(self.peek_second().tok, Tok::Punct(")" | ","));
+        alone.then(|| Expr {
+            kind: ExprKind::Star,
+            span: self.bump().span,
+        })
+    }
+
+    fn tabular_arg(&mut self) -> PResult<Expr> {
+        let tabular = self.tabular()?;
+        Ok(Expr {
+            span: tabular.span,
+            kind: ExprKind::TabularArg(Box::new(tabular)),
+        })
+    }
+
+    /// Primaries that do not nest: literals, names, `$left.x`.
+    fn atom(&mut self) -> PResult<Expr> {
         let token = self.peek();
         let span = token.span;
         let literal = |lit| Expr {
@@ -307,15 +438,6 @@ impl Parser<'_> {
                     span: self.span_from(span.start),
                 })
             }
-            Tok::Punct("(") => {
-                self.bump();
-                let inner = self.expr()?;
-                self.expect(")")?;
-                Ok(Expr {
-                    kind: ExprKind::Paren(Box::new(inner)),
-                    span: self.span_from(span.start),
-                })
-            }
             Tok::Punct("[") if self.at_ident() => {
                 let ident = self.ident("identifier")?;
                 Ok(Expr {
@@ -323,33 +445,23 @@ impl Parser<'_> {
                     kind: ExprKind::Ident(ident),
                 })
             }
-            Tok::Ident(name) => self.primary_word(name, span),
+            Tok::Ident(name) => self.word(name, span),
             _ => Err(self.unexpected(&["expression"])),
         }
     }
 
-    /// A primary expression starting with a word: literal keyword, typed
-    /// literal, call, `$left.x`, or a plain name.
-    fn primary_word(&mut self, name: String, span: Span) -> PResult<Expr> {
-        let next = self.peek_second().tok;
-        let bool_value = match name.as_str() {
-            "true" | "True" | "TRUE" => Some(true),
-            "false" | "False" | "FALSE" => Some(false),
-            _ => None,
-        };
-        if let Some(b) = bool_value {
+    /// A primary starting with a word (not a call): `true`, a typed literal,
+    /// `$left.x`, or a name.
+    fn word(&mut self, name: String, span: Span) -> PResult<Expr> {
+        if let Some(b) = bool_word(&name) {
             self.bump();
             return Ok(Expr {
                 kind: ExprKind::Literal(Literal::Bool(b)),
                 span,
             });
         }
-        if next == Tok::Punct("(") {
-            if super::literals::is_typed_literal(&name) {
-                return self.typed_literal();
-            }
-            self.bump();
-            return self.call(Ident { name, span });
+        if self.peek_second().tok == Tok::Punct("(") {
+            return self.typed_literal();
         }
         let side = match name.as_str() {
             "$left" => Some(JoinSide::Left),
@@ -373,50 +485,6 @@ impl Parser<'_> {
             kind: ExprKind::Ident(Ident { name, span }),
             span,
         })
-    }
-
-    /// `name(args)` with the name already consumed.
-    fn call(&mut self, name: Ident) -> PResult<Expr> {
-        self.expect("(")?;
-        let args = self.args()?;
-        self.expect(")")?;
-        Ok(Expr {
-            span: self.span_from(name.span.start),
-            kind: ExprKind::Call { name, args },
-        })
-    }
-
-    /// Comma-separated arguments up to (not including) `)`. An argument is
-    /// `*`, a tabular expression (`toscalar(T | count)`), or a scalar.
-    pub(super) fn args(&mut self) -> PResult<Vec<Expr>> {
-        let mut args = Vec::new();
-        if self.at(")") {
-            return Ok(args);
-        }
-        loop {
-            let token = self.peek();
-            let star_alone = token.tok == Tok::Punct("*")
-                && matches!(self.peek_second().tok, Tok::Punct(")" | ","));
-            let arg = if star_alone {
-                self.bump();
-                Expr {
-                    kind: ExprKind::Star,
-                    span: token.span,
-                }
-            } else if self.looks_tabular(true) {
-                let tabular = self.nested(Self::tabular)?;
-                Expr {
-                    span: tabular.span,
-                    kind: ExprKind::TabularArg(Box::new(tabular)),
-                }
-            } else {
-                self.expr()?
-            };
-            args.push(arg);
-            if self.eat(",").is_none() {
-                return Ok(args);
-            }
-        }
     }
 
     /// `[name =] expr` or `(a, b) = expr`.

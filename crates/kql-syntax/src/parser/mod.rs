@@ -165,8 +165,7 @@ impl<'a> Parser<'a> {
     /// Runs `f` one nesting level deeper, failing past [`MAX_DEPTH`].
     fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
         if self.depth >= MAX_DEPTH {
-            let span = self.peek().span;
-            return Err(Self::error(span, "expression nested too deeply", &[]));
+            return Err(self.too_deep());
         }
         self.depth += 1;
         let probe = 0u8;
@@ -174,6 +173,10 @@ impl<'a> Parser<'a> {
         let result = f(self);
         self.depth -= 1;
         result
+    }
+
+    fn too_deep(&mut self) -> ParseError {
+        Self::error(self.peek().span, "expression nested too deeply", &[])
     }
 
     // ---- identifiers and types ----------------------------------------------

@@ -88,38 +88,55 @@ const JOIN_KINDS: &[(&str, JoinKind)] = &[
     ("rightsemi", JoinKind::RightSemi),
 ];
 
+/// Parses an operator's arguments; gets the offset where the operator began.
+type OperatorParser<'a> = fn(&mut Parser<'a>, usize) -> PResult<Operator>;
+
 /// Name of the synthetic call that holds a column list in `render`
 /// properties (`ycolumns=a, b`); see `ast::Operator::Render`.
 pub(crate) const LIST_CALL: &str = "__list";
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     /// A source followed by any number of `| operator` stages.
     pub(super) fn tabular(&mut self) -> PResult<TabularExpr> {
-        self.nested(|p| {
-            let start = p.peek().span.start;
-            let source = p.source()?;
-            let mut operators = Vec::new();
-            while p.eat("|").is_some() {
-                operators.push(p.operator()?);
-            }
-            Ok(TabularExpr {
-                source,
-                operators,
-                span: p.span_from(start),
-            })
+        self.nested(Self::pipeline)
+    }
+
+    // As with expressions, the functions on the recursive path (tabular →
+    // pipeline → source → paren_source → tabular) are kept small.
+    fn pipeline(&mut self) -> PResult<TabularExpr> {
+        let start = self.peek().span.start;
+        let source = self.source()?;
+        let mut operators = Vec::new();
+        while self.eat("|").is_some() {
+            operators.push(self.operator()?);
+        }
+        Ok(TabularExpr {
+            source,
+            operators,
+            span: self.span_from(start),
         })
     }
 
     fn source(&mut self) -> PResult<Source> {
+        if self.at("(") {
+            self.paren_source()
+        } else {
+            self.keyword_source()
+        }
+    }
+
+    fn paren_source(&mut self) -> PResult<Source> {
+        self.expect("(")?;
+        let inner = self.tabular()?;
+        self.expect(")")?;
+        Ok(Source::Paren(Box::new(inner)))
+    }
+
+    /// Sources introduced by a word: `datatable`, `print`, `range`, `union`,
+    /// a table name or a call.
+    fn keyword_source(&mut self) -> PResult<Source> {
         let token = self.peek();
-        let start = token.span.start;
         let name = match token.tok {
-            Tok::Punct("(") => {
-                self.bump();
-                let inner = self.tabular()?;
-                self.expect(")")?;
-                return Ok(Source::Paren(Box::new(inner)));
-            }
             Tok::Ident(name) => name,
             Tok::Punct("[") if self.at_ident() => String::new(),
             _ => return Err(self.unexpected(&["tabular expression"])),
@@ -127,31 +144,31 @@ impl Parser<'_> {
         let next = self.peek_second().tok;
         match name.as_str() {
             "datatable" if next == Tok::Punct("(") => self.datatable(),
-            "print" => {
-                self.bump();
-                let columns = self.named_exprs()?;
-                Ok(Source::Print {
-                    columns,
-                    span: self.span_from(start),
-                })
-            }
+            "print" => self.print(),
             "range" if matches!(next, Tok::Ident(_) | Tok::Punct("[")) => self.range(),
-            "union" => {
-                self.bump();
-                let (params, tables) = self.union_body()?;
-                Ok(Source::Union {
-                    params,
-                    tables,
-                    span: self.span_from(start),
-                })
-            }
-            "externaldata" | "search" | "find" | "evaluate" => Err(Self::error(
-                token.span,
-                format!("'{name}' is not supported yet"),
-                &[],
-            )),
+            "union" => self.union_source(),
+            "externaldata" | "search" | "find" | "evaluate" => Err(unsupported_source(&name, token.span)),
             _ => self.named_source(),
         }
+    }
+
+    fn print(&mut self) -> PResult<Source> {
+        let start = self.expect_kw("print")?.start;
+        let columns = self.named_exprs()?;
+        Ok(Source::Print {
+            columns,
+            span: self.span_from(start),
+        })
+    }
+
+    fn union_source(&mut self) -> PResult<Source> {
+        let start = self.expect_kw("union")?.start;
+        let (params, tables) = self.union_body()?;
+        Ok(Source::Union {
+            params,
+            tables,
+            span: self.span_from(start),
+        })
     }
 
     /// A table name, or a call of a tabular function (`materialize(T)`, `f(1)`).
@@ -329,140 +346,178 @@ impl Parser<'_> {
         let Some((name, name_span)) = lexical::lex_operator_name(self.text, self.pos) else {
             return Err(self.unexpected(&["operator"]));
         };
-        let start = name_span.start;
-        if !SUPPORTED.contains(&name.as_str()) {
-            if UNSUPPORTED.contains(&name.as_str()) {
-                self.advance_to(name_span.end);
-                self.skip_operator_args()?;
-                return Ok(Operator::Unsupported {
-                    name,
-                    span: self.span_from(start),
-                });
-            }
+        let Some(parse) = Self::operator_parser(&name) else {
+            return self.unsupported_operator(name, name_span);
+        };
+        self.advance_to(name_span.end);
+        parse(self, name_span.start)
+    }
+
+    /// The parser of a modeled operator's arguments. A table of functions
+    /// keeps `operator` itself small, as it sits on the recursive path.
+    fn operator_parser(name: &str) -> Option<OperatorParser<'a>> {
+        let parse: OperatorParser<'a> = match name {
+            "where" | "filter" => Self::where_op,
+            "project" => Self::project,
+            "project-away" => Self::project_away,
+            "project-keep" => Self::project_keep,
+            "project-rename" => Self::project_rename,
+            "project-reorder" => Self::project_reorder,
+            "extend" => Self::extend,
+            "summarize" => Self::summarize,
+            "count" => |p, start| {
+                Ok(Operator::Count {
+                    span: p.span_from(start),
+                })
+            },
+            "take" | "limit" => Self::take,
+            "top" => Self::top,
+            "sort" | "order" => Self::sort,
+            "distinct" => Self::distinct,
+            "join" => Self::join,
+            "union" => Self::union_op,
+            "mv-expand" => Self::mv_expand,
+            "serialize" => Self::serialize,
+            "as" => Self::as_op,
+            "getschema" => |p, start| {
+                Ok(Operator::Getschema {
+                    span: p.span_from(start),
+                })
+            },
+            "render" => Self::render,
+            _ => return None,
+        };
+        Some(parse)
+    }
+
+    /// Known but unmodeled operators become `Unsupported`; anything else is
+    /// an error suggesting the closest operator name.
+    fn unsupported_operator(&mut self, name: String, name_span: Span) -> PResult<Operator> {
+        if !UNSUPPORTED.contains(&name.as_str()) {
             return Err(unknown_operator(&name, name_span));
         }
         self.advance_to(name_span.end);
-        let op = match name.as_str() {
-            "where" | "filter" => {
-                let predicate = self.expr()?;
-                Operator::Where {
-                    predicate,
-                    span: self.span_from(start),
-                }
+        self.skip_operator_args()?;
+        Ok(Operator::Unsupported {
+            name,
+            span: self.span_from(name_span.start),
+        })
+    }
+
+    fn where_op(&mut self, start: usize) -> PResult<Operator> {
+        let predicate = self.expr()?;
+        Ok(Operator::Where {
+            predicate,
+            span: self.span_from(start),
+        })
+    }
+
+    fn project(&mut self, start: usize) -> PResult<Operator> {
+        let columns = self.named_exprs()?;
+        Ok(Operator::Project {
+            columns,
+            span: self.span_from(start),
+        })
+    }
+
+    fn project_away(&mut self, start: usize) -> PResult<Operator> {
+        let columns = self.column_patterns()?;
+        Ok(Operator::ProjectAway {
+            columns,
+            span: self.span_from(start),
+        })
+    }
+
+    fn project_keep(&mut self, start: usize) -> PResult<Operator> {
+        let columns = self.column_patterns()?;
+        Ok(Operator::ProjectKeep {
+            columns,
+            span: self.span_from(start),
+        })
+    }
+
+    fn extend(&mut self, start: usize) -> PResult<Operator> {
+        let columns = self.named_exprs()?;
+        Ok(Operator::Extend {
+            columns,
+            span: self.span_from(start),
+        })
+    }
+
+    fn take(&mut self, start: usize) -> PResult<Operator> {
+        let count = self.expr()?;
+        Ok(Operator::Take {
+            count,
+            span: self.span_from(start),
+        })
+    }
+
+    fn top(&mut self, start: usize) -> PResult<Operator> {
+        let count = self.expr()?;
+        self.expect_kw("by")?;
+        let by = self.sort_key()?;
+        Ok(Operator::Top {
+            count,
+            by,
+            span: self.span_from(start),
+        })
+    }
+
+    fn sort(&mut self, start: usize) -> PResult<Operator> {
+        self.expect_kw("by")?;
+        let mut keys = vec![self.sort_key()?];
+        while self.eat(",").is_some() {
+            keys.push(self.sort_key()?);
+        }
+        Ok(Operator::Sort {
+            keys,
+            span: self.span_from(start),
+        })
+    }
+
+    fn distinct(&mut self, start: usize) -> PResult<Operator> {
+        let mut columns = Vec::new();
+        if self.eat("*").is_none() {
+            columns.push(self.expr()?);
+            while self.eat(",").is_some() {
+                columns.push(self.expr()?);
             }
-            "project" => {
-                let columns = self.named_exprs()?;
-                Operator::Project {
-                    columns,
-                    span: self.span_from(start),
-                }
-            }
-            "project-away" => {
-                let columns = self.column_patterns()?;
-                Operator::ProjectAway {
-                    columns,
-                    span: self.span_from(start),
-                }
-            }
-            "project-keep" => {
-                let columns = self.column_patterns()?;
-                Operator::ProjectKeep {
-                    columns,
-                    span: self.span_from(start),
-                }
-            }
-            "project-rename" => self.project_rename(start)?,
-            "project-reorder" => self.project_reorder(start)?,
-            "extend" => {
-                let columns = self.named_exprs()?;
-                Operator::Extend {
-                    columns,
-                    span: self.span_from(start),
-                }
-            }
-            "summarize" => self.summarize(start)?,
-            "count" => Operator::Count {
-                span: self.span_from(start),
-            },
-            "take" | "limit" => {
-                let count = self.expr()?;
-                Operator::Take {
-                    count,
-                    span: self.span_from(start),
-                }
-            }
-            "top" => {
-                let count = self.expr()?;
-                self.expect_kw("by")?;
-                let by = self.sort_key()?;
-                Operator::Top {
-                    count,
-                    by,
-                    span: self.span_from(start),
-                }
-            }
-            "sort" | "order" => {
-                self.expect_kw("by")?;
-                let mut keys = vec![self.sort_key()?];
-                while self.eat(",").is_some() {
-                    keys.push(self.sort_key()?);
-                }
-                Operator::Sort {
-                    keys,
-                    span: self.span_from(start),
-                }
-            }
-            "distinct" => {
-                let columns = if self.eat("*").is_some() {
-                    Vec::new()
-                } else {
-                    let mut columns = vec![self.expr()?];
-                    while self.eat(",").is_some() {
-                        columns.push(self.expr()?);
-                    }
-                    columns
-                };
-                Operator::Distinct {
-                    columns,
-                    span: self.span_from(start),
-                }
-            }
-            "join" => self.join(start)?,
-            "union" => {
-                let (params, tables) = self.union_body()?;
-                Operator::Union {
-                    params,
-                    tables,
-                    span: self.span_from(start),
-                }
-            }
-            "mv-expand" => self.mv_expand(start)?,
-            "serialize" => {
-                let columns = if self.at_operator_end() {
-                    Vec::new()
-                } else {
-                    self.named_exprs()?
-                };
-                Operator::Serialize {
-                    columns,
-                    span: self.span_from(start),
-                }
-            }
-            "as" => {
-                // `hint.materialized=true` changes nothing for a local engine.
-                self.operator_params(&[])?;
-                let name = self.ident("name")?;
-                Operator::As {
-                    name,
-                    span: self.span_from(start),
-                }
-            }
-            "getschema" => Operator::Getschema {
-                span: self.span_from(start),
-            },
-            _ => self.render(start)?,
+        }
+        Ok(Operator::Distinct {
+            columns,
+            span: self.span_from(start),
+        })
+    }
+
+    fn union_op(&mut self, start: usize) -> PResult<Operator> {
+        let (params, tables) = self.union_body()?;
+        Ok(Operator::Union {
+            params,
+            tables,
+            span: self.span_from(start),
+        })
+    }
+
+    fn serialize(&mut self, start: usize) -> PResult<Operator> {
+        let columns = if self.at_operator_end() {
+            Vec::new()
+        } else {
+            self.named_exprs()?
         };
-        Ok(op)
+        Ok(Operator::Serialize {
+            columns,
+            span: self.span_from(start),
+        })
+    }
+
+    fn as_op(&mut self, start: usize) -> PResult<Operator> {
+        // `hint.materialized=true` changes nothing for a local engine.
+        self.operator_params(&[])?;
+        let name = self.ident("name")?;
+        Ok(Operator::As {
+            name,
+            span: self.span_from(start),
+        })
     }
 
     /// Skips an unsupported operator's arguments: everything up to the next
@@ -775,6 +830,10 @@ fn fold_negative_literal(expr: Expr) -> Expr {
         },
         None => expr,
     }
+}
+
+fn unsupported_source(name: &str, span: Span) -> crate::error::ParseError {
+    Parser::error(span, format!("'{name}' is not supported yet"), &[])
 }
 
 fn unknown_operator(name: &str, span: Span) -> crate::error::ParseError {
