@@ -7,6 +7,11 @@ fn main() {
     if let Err(e) = session.load_sample() {
         eprintln!("{}", e.render());
     }
+    if std::env::var_os("KQL_PLAN").is_some()
+        && let Ok(p) = session.plan(&query)
+    {
+        eprintln!("{}", p.plan.display_indent());
+    }
     match session.query_blocking(&query) {
         Ok(r) => {
             let opts = kql_render::RenderOptions { max_width: None, visualization: r.visualization.as_ref() };

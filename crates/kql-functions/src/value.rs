@@ -257,6 +257,8 @@ fn convert_json(j: &Json, ty: KustoType) -> KValue {
         (Json::Null, KustoType::String) => V::String(String::new()),
         (Json::Null, _) => V::Null,
         (_, KustoType::Dynamic) => V::Dynamic(j.clone()),
+        // A dynamic scalar prints as its JSON text (`true`, `1.5`).
+        (Json::Bool(_) | Json::Number(_), KustoType::String) => V::String(j.to_string()),
         (Json::String(s), _) => convert(&V::String(s.clone()), ty),
         (Json::Bool(b), _) => convert(&V::Bool(*b), ty),
         (Json::Number(n), _) => {

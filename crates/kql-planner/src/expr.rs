@@ -350,7 +350,13 @@ fn in_list(op: InOp, t: TExpr, items: Vec<TExpr>, span: Span) -> Result<TExpr, P
                 return Ok(TExpr::constant(KValue::Bool(negated), KustoType::Bool));
             }
             let target = if target_ty == KustoType::Dynamic { as_string(t) } else { t.expr };
-            Ok(TExpr::new(target.in_list(list, negated), KustoType::Bool))
+            // Like `!=`, `!in` keeps rows whose value is null.
+            let e = if negated {
+                target.clone().in_list(list, true).or(target.is_null())
+            } else {
+                target.in_list(list, false)
+            };
+            Ok(TExpr::new(e, KustoType::Bool))
         }
     }
 }

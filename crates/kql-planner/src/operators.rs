@@ -91,7 +91,17 @@ fn output_name(c: &ast::NamedExpr, taken: &[String]) -> Result<String, PlanError
     }
 }
 
+/// DataFusion's projection merging confuses `x + 1 AS x` stacked on `x + 1 AS x`
+/// (same expression name); an alias node after a projection that redefines an
+/// input column keeps the two computations apart.
+fn fence(plan: LogicalPlan, span: Span) -> Result<LogicalPlan, PlanError> {
+    let aliased = build_plan(LogicalPlanBuilder::from(plan).alias("__kql_step"), span)?;
+    crate::source::normalize(aliased, span)
+}
+
 fn project(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::NamedExpr], span: Span) -> Result<LogicalPlan, PlanError> {
+    let inputs = column_names(&plan);
+    let mut redefined = false;
     let mut names: Vec<String> = Vec::new();
     let mut exprs = Vec::new();
     for c in columns {
@@ -111,10 +121,12 @@ fn project(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::Na
         if names.contains(&name) {
             return Err(PlanError::at(format!("column '{name}' is projected twice"), c.span));
         }
+        redefined |= inputs.contains(&name) && !matches!(v.expr, Expr::Column(_));
         exprs.push(v.expr.alias(name.clone()));
         names.push(name);
     }
-    build_plan(LogicalPlanBuilder::from(plan).project(exprs), span)
+    let projected = build_plan(LogicalPlanBuilder::from(plan).project(exprs), span)?;
+    if redefined { fence(projected, span) } else { Ok(projected) }
 }
 
 /// Columns matching a name that may contain `*` wildcards.
@@ -227,6 +239,9 @@ fn extend(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::Nam
             exprs.push(v.expr.alias(name));
         }
         plan = build_plan(LogicalPlanBuilder::from(plan).project(exprs), span)?;
+        if replaced {
+            plan = fence(plan, span)?;
+        }
     }
     Ok(plan)
 }

@@ -98,7 +98,7 @@ pub(crate) const LIST_CALL: &str = "__list";
 impl<'a> Parser<'a> {
     /// A source followed by any number of `| operator` stages.
     pub(super) fn tabular(&mut self) -> PResult<TabularExpr> {
-        self.nested(Self::pipeline)
+        self.nested_with_cost(super::TABULAR_DEPTH_COST, Self::pipeline)
     }
 
     // As with expressions, the functions on the recursive path (tabular →
