@@ -117,7 +117,7 @@ fn datatable(
         fields.push(Field::new(c.name.name.clone(), t.to_arrow(), t != KustoType::String));
         types.push(t);
     }
-    if values.len() % columns.len() != 0 {
+    if !values.len().is_multiple_of(columns.len()) {
         return Err(PlanError::at(
             format!("datatable has {} values, not a multiple of its {} columns", values.len(), columns.len()),
             span,

@@ -265,7 +265,7 @@ pub fn pack_array(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     call(&PACK_ARRAY, a)
 }
 pub fn pack(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    if a.len() % 2 != 0 {
+    if !a.len().is_multiple_of(2) {
         return Err("bag_pack() takes key/value pairs".into());
     }
     if a.is_empty() {

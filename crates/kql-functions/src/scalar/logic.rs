@@ -69,7 +69,7 @@ pub fn iff(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
 }
 
 pub fn case(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    if a.len() % 2 == 0 {
+    if a.len().is_multiple_of(2) {
         return Err("case() takes pairs of (condition, value) and an else value".into());
     }
     let mut conds = Vec::new();

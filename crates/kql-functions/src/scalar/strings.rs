@@ -181,7 +181,7 @@ fn eval_substring(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         let Some(mut start) = v[1].as_i64() else {
             return KValue::String(String::new());
         };
-        let mut len = match v.get(2) {
+        let len = match v.get(2) {
             Some(l) if !l.is_null() => l.as_i64().unwrap_or(0),
             _ => n,
         };
