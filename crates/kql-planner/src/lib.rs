@@ -10,6 +10,7 @@ mod error;
 mod expr;
 mod join;
 mod literal;
+mod mv_expand;
 mod naming;
 mod operators;
 mod scope;

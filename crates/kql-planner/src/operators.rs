@@ -64,7 +64,9 @@ pub fn plan_operator(p: &Planner<'_>, scope: &mut Scope, plan: LogicalPlan, op: 
             return Ok((plan, Some(vis)));
         }
         Operator::Join { kind, right, on, span, .. } => crate::join::join(p, scope, plan, kind, right, on, *span)?,
-        Operator::MvExpand { span, .. } => return Err(PlanError::at("operator 'mv-expand' is not supported yet", *span)),
+        Operator::MvExpand { params, columns, item_index, limit, span } => {
+            crate::mv_expand::mv_expand(p, scope, plan, params, columns, item_index.as_ref(), limit.as_ref(), *span)?
+        }
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(format!("operator '{name}' is not supported yet"), *span));
         }

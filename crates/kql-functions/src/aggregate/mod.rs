@@ -124,11 +124,9 @@ fn sum_of(a: Arg, func: &str) -> Result<Expr, String> {
     })
 }
 
-fn count(a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(match a.into_iter().next() {
-        Some(arg) => agg::count(arg.expr),
-        _ => agg::count(lit(1i64)),
-    })
+/// Kusto's `count(x)` counts rows, like `count()`, whatever `x` holds.
+fn count(_: Vec<Arg>) -> Result<Expr, String> {
+    Ok(agg::count(lit(1i64)))
 }
 fn countif(a: Vec<Arg>) -> Result<Expr, String> {
     filtered(agg::count(lit(1i64)), predicate(first(a)?)?)

@@ -29,6 +29,7 @@ macro_rules! f {
 pub mod conversion;
 pub mod datetime;
 pub mod dynamic;
+pub mod expand;
 pub mod logic;
 pub mod math;
 pub mod strings;
@@ -149,6 +150,7 @@ pub fn all_udfs() -> Vec<Arc<ScalarUDF>> {
     v.extend(strings::udfs());
     v.extend(datetime::udfs());
     v.extend(dynamic::udfs());
+    v.extend(expand::udfs());
     v.extend(math::udfs());
     v
 }

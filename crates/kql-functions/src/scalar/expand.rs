@@ -1,0 +1,85 @@
+//! The element lists behind `mv-expand`: a dynamic value becomes the list of
+//! rows it expands to (array elements; one-property bags for a property bag;
+//! itself for a scalar or null; nothing for an empty array), which DataFusion's
+//! unnest then turns into rows.
+
+use crate::value::KValue;
+use datafusion::arrow::array::{ArrayRef, Int64Builder, LargeStringBuilder, ListBuilder};
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::Result;
+use datafusion::logical_expr::{Expr, ScalarUDF};
+use serde_json::{Map, Value as Json};
+use std::sync::Arc;
+
+kusto_udf!(VALUES, "kql_mv_expand_values", ret_values, eval_values);
+kusto_udf!(INDEXES, "kql_mv_expand_index", ret_index, eval_index);
+
+pub fn udfs() -> Vec<Arc<ScalarUDF>> {
+    vec![Arc::clone(&VALUES), Arc::clone(&INDEXES)]
+}
+
+fn ret_values(_: &[DataType]) -> Result<DataType> {
+    Ok(DataType::List(Arc::new(Field::new("item", DataType::LargeUtf8, true))))
+}
+
+fn ret_index(_: &[DataType]) -> Result<DataType> {
+    Ok(DataType::List(Arc::new(Field::new("item", DataType::Int64, true))))
+}
+
+/// `values(d, limit)`: the expanded elements as dynamic JSON texts.
+pub fn values(d: Expr, limit: Expr) -> Expr {
+    VALUES.call(vec![d, limit])
+}
+
+/// `index(d, limit)`: 0, 1, … alongside [`values`].
+pub fn index(d: Expr, limit: Expr) -> Expr {
+    INDEXES.call(vec![d, limit])
+}
+
+fn elements(v: &KValue, limit: usize) -> Vec<Option<String>> {
+    let items: Vec<Option<String>> = match v {
+        KValue::Null => vec![None],
+        KValue::Dynamic(Json::Array(a)) => a.iter().map(|j| (!j.is_null()).then(|| j.to_string())).collect(),
+        KValue::Dynamic(Json::Object(m)) => m
+            .iter()
+            .map(|(k, val)| {
+                let mut one = Map::new();
+                one.insert(k.clone(), val.clone());
+                Some(Json::Object(one).to_string())
+            })
+            .collect(),
+        other => vec![Some(other.to_json().to_string())],
+    };
+    items.into_iter().take(limit).collect()
+}
+
+fn limit_of(args: &[ArrayRef], row: usize) -> Result<usize> {
+    Ok(match args.get(1) {
+        Some(a) => KValue::from_array(a, row)?.as_i64().map_or(usize::MAX, |l| l.max(0) as usize),
+        None => usize::MAX,
+    })
+}
+
+fn eval_values(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    let mut b = ListBuilder::new(LargeStringBuilder::new());
+    for row in 0..rows {
+        let v = KValue::from_array(&args[0], row)?;
+        for e in elements(&v, limit_of(args, row)?) {
+            b.values().append_option(e);
+        }
+        b.append(true);
+    }
+    Ok(Arc::new(b.finish()))
+}
+
+fn eval_index(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    let mut b = ListBuilder::new(Int64Builder::new());
+    for row in 0..rows {
+        let v = KValue::from_array(&args[0], row)?;
+        for i in 0..elements(&v, limit_of(args, row)?).len() {
+            b.values().append_value(i as i64);
+        }
+        b.append(true);
+    }
+    Ok(Arc::new(b.finish()))
+}
