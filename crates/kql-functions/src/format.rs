@@ -6,6 +6,7 @@
 //! `tostring()` form (`…00.5000000Z`, always seven digits). Both are here so the
 //! printers and the `tostring` UDF cannot drift apart.
 
+use crate::datetime::civil_from_days;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::datatypes::{
     ArrowDictionaryKeyType, ArrowNativeType, ArrowPrimitiveType, DataType, Date32Type, Date64Type,
@@ -495,21 +496,6 @@ fn push_fraction(out: &mut String, ticks: u32, fixed7: bool) {
     };
     out.push('.');
     out.push_str(digits);
-}
-
-/// Proleptic Gregorian (year, month, day) of a day count since 1970-01-01
-/// (Howard Hinnant's `civil_from_days`); exact for every i64 second count / 86400.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m as u32, d as u32)
 }
 
 /// `digits × 10^-scale` with trailing fraction zeros dropped; `digits` has no sign.

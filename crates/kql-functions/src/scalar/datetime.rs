@@ -3,6 +3,7 @@
 
 use crate::KustoType;
 use crate::catalog::{Arg, CallContext};
+use crate::datetime::{civil_from_days, days_from_civil, days_in_month};
 use crate::timespan::{NANOS_PER_DAY, NANOS_PER_SEC};
 use crate::udf::ret;
 use crate::value::{KValue, map_rows};
@@ -28,30 +29,6 @@ pub fn udfs() -> Vec<Arc<ScalarUDF>> {
         .collect()
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// (year, month, day) of days since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
-}
-
 fn split_nanos(t: i64) -> (i64, i64) {
     (t.div_euclid(NANOS_PER_DAY), t.rem_euclid(NANOS_PER_DAY))
 }
@@ -64,11 +41,6 @@ fn add_months(t: i64, months: i64) -> Option<i64> {
     let dim = days_in_month(ny, nm);
     let nd = days_from_civil(ny, nm, d.min(dim));
     nd.checked_mul(NANOS_PER_DAY)?.checked_add(tod)
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    let next = if m == 12 { days_from_civil(y + 1, 1, 1) } else { days_from_civil(y, m + 1, 1) };
-    (next - days_from_civil(y, m, 1)) as u32
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -228,9 +200,11 @@ fn eval_make_datetime(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         if !(1..=12).contains(&mo) || d < 1 || d > i64::from(days_in_month(y, mo as u32)) || !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0.0..60.0).contains(&s) {
             return KValue::Null;
         }
-        let days = days_from_civil(y, mo as u32, d as u32);
-        let nanos = days * NANOS_PER_DAY + (h * 3600 + mi * 60) * NANOS_PER_SEC + (s * 1e9).round() as i64;
-        KValue::DateTime(nanos)
+        // Years outside what nanosecond timestamps hold give null, not an overflow.
+        let days = days_from_civil(y.clamp(-300_000, 300_000), mo as u32, d as u32);
+        days.checked_mul(NANOS_PER_DAY)
+            .and_then(|n| n.checked_add((h * 3600 + mi * 60) * NANOS_PER_SEC + (s * 1e9).round() as i64))
+            .map_or(KValue::Null, KValue::DateTime)
     })
 }
 
