@@ -87,11 +87,16 @@ pub struct TabularExpr {
     pub span: Span,
 }
 
+// `Range` holds its three expressions inline so that planner code can match
+// on them directly; a query has few sources, so the size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
-    /// A table name or a `let`-bound tabular name.
+    /// A table name or a `let`-bound tabular name. In `union` operands the
+    /// name may be a wildcard pattern (`Events*`, `*`).
     Table(Ident),
-    /// `datatable(a:long, b:string)[1, "x", 2, "y"]`
+    /// `datatable(a:long, b:string)[1, "x", 2, "y"]`. `values` is row-major;
+    /// a negated number literal (`-5`, `-1.5`) is folded into the literal.
     Datatable {
         columns: Vec<ColumnDecl>,
         values: Vec<Expr>,
@@ -257,7 +262,10 @@ pub enum Operator {
         span: Span,
     },
     Join {
+        /// Hints (`hint.strategy=…`); `kind=` is taken out into `kind`.
         params: Vec<OperatorParam>,
+        /// `InnerUnique` when not written; aliases (`anti`, `semi`,
+        /// `leftantisemi`…) are mapped to their canonical kind.
         kind: JoinKind,
         right: Box<TabularExpr>,
         on: Vec<JoinCondition>,
@@ -269,6 +277,7 @@ pub enum Operator {
         span: Span,
     },
     MvExpand {
+        /// `bagexpansion=`/`kind=` and hints; `with_itemindex=` goes to `item_index`.
         params: Vec<OperatorParam>,
         columns: Vec<MvExpandColumn>,
         item_index: Option<Ident>,
@@ -279,6 +288,7 @@ pub enum Operator {
         columns: Vec<NamedExpr>,
         span: Span,
     },
+    /// `as Name` (an `as hint.materialized=true Name` hint is dropped).
     As {
         name: Ident,
         span: Span,
@@ -286,7 +296,9 @@ pub enum Operator {
     Getschema {
         span: Span,
     },
-    /// `render kind [with (prop = value, …)]`
+    /// `render kind [with (prop = value, …)]`. A column-list property
+    /// (`ycolumns=a, b`) has as value a call named `__list` whose arguments are
+    /// the columns; a single column is just the identifier.
     Render {
         kind: Ident,
         properties: Vec<OperatorParam>,
@@ -294,6 +306,8 @@ pub enum Operator {
     },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
+    /// Its arguments are skipped (up to the next top-level `|`) and not kept;
+    /// `span` covers the name and the arguments.
     Unsupported {
         name: String,
         span: Span,
@@ -360,7 +374,10 @@ pub enum ExprKind {
     },
     /// `( expr )`, kept so `Display` prints the parentheses back.
     Paren(Box<Expr>),
-    /// `toscalar(T | …)` and other calls taking a tabular argument.
+    /// `toscalar(T | …)` and other calls taking a tabular argument, and a
+    /// tabular `in` list (`x in (T | project a)`, the list's only element).
+    /// Chosen when the argument has a `|` of its own or starts with a tabular
+    /// source keyword; a bare name (`toscalar(T)`) stays an `Ident`.
     TabularArg(Box<TabularExpr>),
     /// `$left.A` / `$right.B` inside join conditions and expressions.
     JoinSide {
@@ -420,12 +437,24 @@ pub enum BinaryOp {
 /// The string predicates (`contains`, `has`, …) with their `_cs` flavour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StringOp {
-    Contains { cs: bool },
-    Has { cs: bool },
-    HasPrefix { cs: bool },
-    HasSuffix { cs: bool },
-    StartsWith { cs: bool },
-    EndsWith { cs: bool },
+    Contains {
+        cs: bool,
+    },
+    Has {
+        cs: bool,
+    },
+    HasPrefix {
+        cs: bool,
+    },
+    HasSuffix {
+        cs: bool,
+    },
+    StartsWith {
+        cs: bool,
+    },
+    EndsWith {
+        cs: bool,
+    },
     /// `matches regex`
     MatchesRegex,
 }
@@ -444,14 +473,28 @@ pub enum Literal {
     Decimal(String),
     String(String),
     /// `datetime(2024-02-10 12:00)`: nanoseconds since the Unix epoch (UTC).
-    /// `raw` keeps the text for `Display`.
-    DateTime { nanos: i64, raw: String },
-    /// `1h`, `time(1.02:03:04)`, `timespan(…)`: nanoseconds. `raw` keeps the text.
-    Timespan { nanos: i64, raw: String },
+    /// `raw` is the text between the parentheses, trimmed (the string's value
+    /// for `datetime("…")`); `Display` prints `datetime({raw})`. Only dates
+    /// within the `i64` nanosecond range (years 1678–2261) are accepted.
+    /// `datetime(null)` is `Null("datetime")`.
+    DateTime {
+        nanos: i64,
+        raw: String,
+    },
+    /// `1h`, `time(1.02:03:04)`, `timespan(…)`: nanoseconds. `raw` is the
+    /// literal as `Display` prints it: the suffix form as written (`1.5h`) or
+    /// `time(…)`/`timespan(…)` with trimmed contents. `time(null)` is `Null("time")`.
+    Timespan {
+        nanos: i64,
+        raw: String,
+    },
     /// `guid(…)`, lower-case canonical text.
     Guid(String),
     /// `dynamic(…)` as compact JSON text (`null` for `dynamic(null)`).
     Dynamic(String),
-    /// A typed null: `long(null)`, `string(null)` …; the type name as written.
+    /// A typed null: `long(null)`, `string(null)` …; the type name as written
+    /// (`datetime`, `time`, `timespan`, `guid`, `long`, `int64`, `int`, `real`,
+    /// `double`, `decimal`, `bool`, `boolean`, `string`). `dynamic(null)` is
+    /// `Dynamic("null")` instead.
     Null(String),
 }

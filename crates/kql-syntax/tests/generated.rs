@@ -62,21 +62,76 @@ impl Gen {
     }
 }
 
-const NAMES: &[&str] = &["a", "b", "Col1", "['odd name']", "ts", "_x", "90th_Percentile", "d"];
+const NAMES: &[&str] = &[
+    "a",
+    "b",
+    "Col1",
+    "['odd name']",
+    "ts",
+    "_x",
+    "90th_Percentile",
+    "d",
+];
 const LITERALS: &[&str] = &[
-    "1", "0", "42", "1.5", "1e3", "0x1f", "true", "false", "\"s\"", "'q'", "@\"v\\w\"",
-    "\"a\" \"b\"", "1d", "2h", "30m", "1.5s", "100ms", "10microsecond", "1tick",
-    "datetime(2024-02-10)", "datetime(2024-02-10 12:30:00.5)", "datetime(null)",
-    "time(1.02:03:04)", "timespan(2)", "guid(74be27de-1e4e-49d9-b579-fe0b331d3642)",
-    "dynamic({\"k\":[1,\"x\"]})", "dynamic(null)", "long(null)", "int(-3)", "real(nan)",
-    "real(-inf)", "decimal(2.50)", "bool(false)", "string(null)", "long(-7)",
+    "1",
+    "0",
+    "42",
+    "1.5",
+    "1e3",
+    "0x1f",
+    "true",
+    "false",
+    "\"s\"",
+    "'q'",
+    "@\"v\\w\"",
+    "\"a\" \"b\"",
+    "1d",
+    "2h",
+    "30m",
+    "1.5s",
+    "100ms",
+    "10microsecond",
+    "1tick",
+    "datetime(2024-02-10)",
+    "datetime(2024-02-10 12:30:00.5)",
+    "datetime(null)",
+    "time(1.02:03:04)",
+    "timespan(2)",
+    "guid(74be27de-1e4e-49d9-b579-fe0b331d3642)",
+    "dynamic({\"k\":[1,\"x\"]})",
+    "dynamic(null)",
+    "long(null)",
+    "int(-3)",
+    "real(nan)",
+    "real(-inf)",
+    "decimal(2.50)",
+    "bool(false)",
+    "string(null)",
+    "long(-7)",
 ];
 const ARITHMETIC: &[&str] = &["+", "-", "*", "/", "%"];
 const COMPARISONS: &[&str] = &[
-    "==", "!=", "<", "<=", ">", ">=", "=~", "!~", "contains", "!contains", "has", "!has_cs",
-    "hasprefix", "!hassuffix_cs", "startswith", "!endswith", "matches regex",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "=~",
+    "!~",
+    "contains",
+    "!contains",
+    "has",
+    "!has_cs",
+    "hasprefix",
+    "!hassuffix_cs",
+    "startswith",
+    "!endswith",
+    "matches regex",
 ];
-const FUNCTIONS: &[&str] = &["strlen", "iff", "bin", "ago", "now", "tostring", "not", "case"];
+const FUNCTIONS: &[&str] = &[
+    "strlen", "iff", "bin", "ago", "now", "tostring", "not", "case",
+];
 
 fn expr(rng: &mut Rng, depth: usize) -> Gen {
     if depth == 0 {
@@ -205,7 +260,15 @@ fn operator(rng: &mut Rng, depth: usize) -> String {
         5 => format!("take {}", rng.below(100)),
         6 => format!("top 5 by {}", sort_key(rng)),
         7 => format!("sort by {}", list(rng, 3, sort_key)),
-        8 => rng.pick(&["distinct *", "distinct a, b", "count", "getschema", "serialize"]).into(),
+        8 => rng
+            .pick(&[
+                "distinct *",
+                "distinct a, b",
+                "count",
+                "getschema",
+                "serialize",
+            ])
+            .into(),
         9 => {
             let kind = rng.pick(&["", " kind=leftouter", " kind=anti", " kind=inner"]);
             let right = if depth > 0 {
@@ -247,7 +310,10 @@ fn query(rng: &mut Rng) -> String {
             2 => format!("(x:long, y:string = \"d\") {{ {} }}", expr(rng, 2).text),
             _ => format!("() {{ let z = 1; {} }}", tabular(rng, 1)),
         };
-        text.push_str(&format!("let {} = {value};\n", rng.pick(&["v", "f", "['w x']"])));
+        text.push_str(&format!(
+            "let {} = {value};\n",
+            rng.pick(&["v", "f", "['w x']"])
+        ));
     }
     text.push_str(&tabular(rng, 3));
     text

@@ -19,10 +19,13 @@ const QUERIES: &[&str] = &[
     "union T1, T2",
     "union kind=outer withsource=SourceTable isfuzzy=true T1, (T2 | where x > 1), T3",
     "union (T1), (T2)",
+    "union withsource=Src Events*, *_log, T",
+    "T | union *",
     "(T | where x > 1) | count",
     "materialize(T | take 10)",
     "f(1, \"a\")",
     "view_fn()",
+    "['my func'](1) | take 1",
     // Statements
     "let x = 1; T | where a == x",
     "let x = 1;\nlet y = x * 2;\nT | extend z = y;",
@@ -176,19 +179,34 @@ fn printing_is_canonical() {
         ("T | filter x", "T | where x"),
         ("let x=1;T", "let x = 1;\nT"),
         ("T | join kind=innerunique (U) on k", "T | join (U) on k"),
-        ("T | join kind=anti U on k", "T | join kind=leftanti (U) on k"),
+        (
+            "T | join kind=anti U on k",
+            "T | join kind=leftanti (U) on k",
+        ),
         ("print \"a\" 'b'", "print \"ab\""),
-        ("print guid(74BE27DE-1E4E-49D9-B579-FE0B331D3642)", "print guid(74be27de-1e4e-49d9-b579-fe0b331d3642)"),
-        ("print dynamic( { 'a' : [ 1 , 2 ] } )", "print dynamic({\"a\":[1,2]})"),
+        (
+            "print guid(74BE27DE-1E4E-49D9-B579-FE0B331D3642)",
+            "print guid(74be27de-1e4e-49d9-b579-fe0b331d3642)",
+        ),
+        (
+            "print dynamic( { 'a' : [ 1 , 2 ] } )",
+            "print dynamic({\"a\":[1,2]})",
+        ),
         ("print time( 1.02:03:04.5 )", "print time(1.02:03:04.5)"),
         ("print datetime( 2024-02-10 )", "print datetime(2024-02-10)"),
         ("datatable(a:long)[-5, -1.5]", "datatable(a:long)[-5, -1.5]"),
-        ("print int(-5), long(-5), real(-1.5)", "print int(-5), long(-5), real(-1.5)"),
+        (
+            "print int(-5), long(-5), real(-1.5)",
+            "print int(-5), long(-5), real(-1.5)",
+        ),
         ("print 1.0, 1e3", "print 1.0, 1000.0"),
         ("T | project-away a*", "T | project-away a*"),
         ("T | where a !in~ ('x')", "T | where a !in~ (\"x\")"),
         ("T | parse x with y:int", "T | parse"),
-        ("T | render timechart with(ycolumns = a , b)", "T | render timechart with (ycolumns=a, b)"),
+        (
+            "T | render timechart with(ycolumns = a , b)",
+            "T | render timechart with (ycolumns=a, b)",
+        ),
         ("let f = (x:long) { x }; T", "let f = (x:long) { x };\nT"),
     ];
     for (input, expected) in cases {

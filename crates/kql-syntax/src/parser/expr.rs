@@ -405,7 +405,7 @@ impl Parser<'_> {
     }
 
     /// Primaries that do not nest: literals, names, `$left.x`.
-    fn atom(&mut self) -> PResult<Expr> {
+    pub(super) fn atom(&mut self) -> PResult<Expr> {
         let token = self.peek();
         let span = token.span;
         let literal = |lit| Expr {
@@ -423,7 +423,11 @@ impl Parser<'_> {
             }
             Tok::Timespan(nanos) => {
                 self.bump();
-                let raw = self.text.get(span.start..span.end).unwrap_or("").to_string();
+                let raw = self
+                    .text
+                    .get(span.start..span.end)
+                    .unwrap_or("")
+                    .to_string();
                 Ok(literal(Literal::Timespan { nanos, raw }))
             }
             Tok::Str(mut value) => {

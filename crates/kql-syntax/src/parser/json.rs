@@ -55,10 +55,7 @@ impl<'a> Json<'a> {
             self.pos += c.len_utf8();
             Ok(())
         } else {
-            Err(self.error(
-                "invalid dynamic literal",
-                &[&format!("'{c}'")],
-            ))
+            Err(self.error("invalid dynamic literal", &[&format!("'{c}'")]))
         }
     }
 
@@ -82,10 +79,7 @@ impl<'a> Json<'a> {
                     .unwrap_or(rest.len());
                 let word = &rest[..len];
                 if !matches!(word, "true" | "false" | "null") {
-                    return Err(self.error(
-                        "invalid dynamic literal",
-                        &["JSON value"],
-                    ));
+                    return Err(self.error("invalid dynamic literal", &["JSON value"]));
                 }
                 self.out.push_str(word);
                 self.pos += len;
@@ -214,13 +208,15 @@ impl<'a> Json<'a> {
                         'r' => '\r',
                         't' => '\t',
                         'u' => {
-                            let (ch, used) = decode_unicode_escape(&rest[j + 1..]).ok_or_else(|| {
-                                ParseError {
-                                    message: "invalid \\u escape in dynamic literal".to_string(),
-                                    span: Span::new(start + i, start + j + 1),
-                                    expected: Vec::new(),
-                                }
-                            })?;
+                            let (ch, used) =
+                                decode_unicode_escape(&rest[j + 1..]).ok_or_else(|| {
+                                    ParseError {
+                                        message: "invalid \\u escape in dynamic literal"
+                                            .to_string(),
+                                        span: Span::new(start + i, start + j + 1),
+                                        expected: Vec::new(),
+                                    }
+                                })?;
                             // Escapes are ASCII: skip them char by char.
                             for _ in 0..used {
                                 chars.next();
@@ -302,7 +298,10 @@ mod tests {
     #[test]
     fn compacts_and_normalizes_quotes() {
         assert_eq!(json(r#"{ "a" : [1, 2.5e3, -3] }"#), r#"{"a":[1,2.5e3,-3]}"#);
-        assert_eq!(json("['x', \"y\\n\", null, true]"), r#"["x","y\n",null,true]"#);
+        assert_eq!(
+            json("['x', \"y\\n\", null, true]"),
+            r#"["x","y\n",null,true]"#
+        );
         assert_eq!(json(r#""\ud83d\ude00""#), "\"😀\"");
         assert_eq!(json("{}"), "{}");
     }

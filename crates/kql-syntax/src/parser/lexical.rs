@@ -136,8 +136,7 @@ pub(crate) fn lex(text: &str, pos: usize) -> Token {
         };
     };
     let second = chars.next();
-    let result = if c.is_ascii_digit() || (c == '.' && second.is_some_and(|d| d.is_ascii_digit()))
-    {
+    let result = if c.is_ascii_digit() || (c == '.' && second.is_some_and(|d| d.is_ascii_digit())) {
         lex_number(input)
     } else if c == '"' || c == '\'' || c == '@' || input.starts_with("```") {
         lex_string(input)
@@ -145,7 +144,8 @@ pub(crate) fn lex(text: &str, pos: usize) -> Token {
         // Obfuscated string literals (`h"secret"`) are ordinary strings to us.
         lex_string(&input[1..]).map(|(len, tok)| (len + 1, tok))
     } else if is_ident_start(c) || (c == '$' && second.is_some_and(is_ident_start)) {
-        let len = ident_len(input);
+        // At least one character, so that lexing always makes progress.
+        let len = ident_len(input).max(c.len_utf8());
         Ok((len, Tok::Ident(input[..len].to_string())))
     } else if let Some(p) = PUNCTS.iter().copied().find(|p| input.starts_with(p)) {
         Ok((p.len(), Tok::Punct(p)))
@@ -194,15 +194,19 @@ pub(crate) fn lex_operator_name(text: &str, pos: usize) -> Option<(String, Span)
     let word: IResult<&str, &str> = recognize((
         satisfy(is_ident_start),
         take_while(is_ident_char),
-        many0_count((char('-'), satisfy(is_ident_start), take_while(is_ident_char))),
+        many0_count((
+            char('-'),
+            satisfy(is_ident_start),
+            take_while(is_ident_char),
+        )),
     ))
     .parse(input);
     let (_, name) = word.ok()?;
     Some((name.to_string(), Span::new(start, start + name.len())))
 }
 
-/// A column name pattern with wildcards (`prefix*`, `*_id`) as accepted by
-/// `project-away` and friends. Returns `None` when there is no `*` in it, so
+/// A name pattern with wildcards (`prefix*`, `*_id`) as accepted by
+/// `project-away` and friends, and by `union` for table names. Returns `None` when there is no `*` in it, so
 /// that ordinary names go through the identifier path.
 pub(crate) fn lex_column_pattern(text: &str, pos: usize) -> Option<(String, Span)> {
     let start = skip_trivia(text, pos);

@@ -154,7 +154,10 @@ impl Parser<'_> {
         if let Tok::Error(err) = token.tok {
             return Err(*err);
         }
-        let text = self.text.get(token.span.start..token.span.end).unwrap_or("");
+        let text = self
+            .text
+            .get(token.span.start..token.span.end)
+            .unwrap_or("");
         let literal = match (name.as_str(), &token.tok) {
             ("long" | "int64", Tok::Long(v)) => signed(*v, negative).map(Literal::Long),
             ("int" | "int32", Tok::Long(v)) => signed(*v, negative)
@@ -168,7 +171,9 @@ impl Parser<'_> {
                 _ => None,
             },
             ("decimal", Tok::Long(_) | Tok::Real(_))
-                if text.chars().all(|c| c.is_ascii_digit() || ".eE+-".contains(c)) =>
+                if text
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ".eE+-".contains(c)) =>
             {
                 Some(Literal::Decimal(format!(
                     "{}{text}",
@@ -236,7 +241,13 @@ fn number(input: &str) -> u32 {
 /// `2024-02-10`, `2024-02-10 12:00`, `2024-02-10T12:00:00.1234567Z`,
 /// `2024-02-10T12:00:00+01:00`.
 pub(crate) fn parse_datetime(text: &str) -> Result<i64, &'static str> {
-    let date = (digits(4, 4), char('-'), digits(1, 2), char('-'), digits(1, 2));
+    let date = (
+        digits(4, 4),
+        char('-'),
+        digits(1, 2),
+        char('-'),
+        digits(1, 2),
+    );
     let time = (
         alt((recognize(char('T')), space1)),
         digits(1, 2),
@@ -287,7 +298,7 @@ fn fraction_nanos(digits: &str) -> i128 {
 }
 
 fn is_leap(year: u32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -336,13 +347,8 @@ pub(crate) fn parse_timespan(text: &str) -> Option<i64> {
             + seconds.map_or(Some(0), whole)?;
         seconds * NANOS_PER_SECOND + fraction_nanos(fraction.unwrap_or(""))
     } else {
-        let with_unit: NomResult<'_, _> = all_consuming((
-            digit1,
-            opt(preceded(char('.'), digit1)),
-            space0,
-            alpha0,
-        ))
-        .parse(body);
+        let with_unit: NomResult<'_, _> =
+            all_consuming((digit1, opt(preceded(char('.'), digit1)), space0, alpha0)).parse(body);
         let (_, (int, fraction, _, unit)) = with_unit.ok()?;
         let unit = if unit.is_empty() {
             86_400_000_000_000

@@ -1,14 +1,17 @@
 //! A recursive-descent parser for KQL. Tokens come from `lexical` on demand at
 //! the current byte offset, so spans are plain offsets into the query text and
-//! backtracking is just resetting `pos`. The grammar is split by area:
-//! statements here, scalar expressions in `expr`, tabular sources and operators
-//! in `operators`, typed literals in `literals`, `dynamic(…)` JSON in `json`.
+//! backtracking is just resetting `pos`. nom does the character-level work
+//! (trivia, identifiers, numbers, date and time texts); the grammar is split by
+//! area: statements here, scalar expressions in `expr`, tabular sources in
+//! `sources`, operators in `operators`, typed literals in `literals` and the
+//! JSON of `dynamic(…)` in `json`.
 
 mod expr;
 mod json;
 mod lexical;
 mod literals;
 mod operators;
+mod sources;
 
 pub(crate) use expr::{COMPARISON_PRECEDENCE, precedence};
 pub(crate) use lexical::is_plain_identifier;
@@ -249,7 +252,11 @@ impl<'a> Parser<'a> {
                 let column = self.ident("column name")?;
                 self.expect(":")?;
                 let ty = self.nested(Self::type_name)?;
-                columns.push(format!("{}:{}", crate::display::IdentText(&column.name), ty.name));
+                columns.push(format!(
+                    "{}:{}",
+                    crate::display::IdentText(&column.name),
+                    ty.name
+                ));
                 if self.eat(",").is_none() {
                     break;
                 }
@@ -308,7 +315,10 @@ impl<'a> Parser<'a> {
                 return Err(self.unexpected(expected));
             }
         }
-        if !statements.iter().any(|s| matches!(s, Statement::Tabular(_))) {
+        if !statements
+            .iter()
+            .any(|s| matches!(s, Statement::Tabular(_)))
+        {
             return Err(self.unexpected(&["tabular expression"]));
         }
         Ok(Query { statements })
@@ -355,9 +365,8 @@ impl<'a> Parser<'a> {
 
     /// At `(`: is this `(params) {`?
     fn is_function_def(&mut self) -> bool {
-        self.matching_close(self.pos).is_some_and(|end| {
-            matches!(lexical::lex(self.text, end).tok, Tok::Punct("{"))
-        })
+        self.matching_close(self.pos)
+            .is_some_and(|end| matches!(lexical::lex(self.text, end).tok, Tok::Punct("{")))
     }
 
     fn function_def(&mut self) -> PResult<FunctionDef> {
@@ -381,7 +390,7 @@ impl<'a> Parser<'a> {
             }
             // The final statement is the function's result.
             if self.looks_tabular(false) {
-                body.push(Statement::Tabular(self.nested(Self::tabular)?));
+                body.push(Statement::Tabular(self.tabular()?));
             } else {
                 scalar_body = Some(self.expr()?);
             }
@@ -431,13 +440,17 @@ impl<'a> Parser<'a> {
     /// tabular source keyword, or has a `|` that is not inside a bracket of its
     /// own (`(T | take 1)` is tabular, `toscalar(T | count) + 1` is not). The
     /// scan ends at `;`, at a bracket closing an outer one, and at `,` when
-    /// `in_list` is set.
-    fn looks_tabular(&mut self, in_list: bool) -> bool {
+    /// the item is one of a list (`stop_at_comma`).
+    fn looks_tabular(&mut self, stop_at_comma: bool) -> bool {
         let mut pos = self.pos;
         let mut leading = 0usize;
-        while let Tok::Punct("(") = lexical::lex(self.text, pos).tok {
+        loop {
+            let token = lexical::lex(self.text, pos);
+            if token.tok != Tok::Punct("(") {
+                break;
+            }
             leading += 1;
-            pos = lexical::lex(self.text, pos).span.end;
+            pos = token.span.end;
         }
         if self.starts_tabular_source(pos) {
             return true;
@@ -459,7 +472,7 @@ impl<'a> Parser<'a> {
                 }
                 Tok::Punct("|") if depth == open_leading => return true,
                 Tok::Punct(";") if depth == 0 => return false,
-                Tok::Punct(",") if depth == 0 && in_list => return false,
+                Tok::Punct(",") if depth == 0 && stop_at_comma => return false,
                 Tok::Eof | Tok::Error(_) => return false,
                 _ => {}
             }
@@ -478,7 +491,7 @@ impl<'a> Parser<'a> {
         match name.as_str() {
             "print" | "union" => true,
             "datatable" | "materialize" => next == Tok::Punct("("),
-            "range" => matches!(next, Tok::Ident(_)),
+            "range" => matches!(next, Tok::Ident(_) | Tok::Punct("[")),
             _ => false,
         }
     }

@@ -1,11 +1,11 @@
-//! Tabular expressions: sources (`T`, `datatable`, `print`, `range`, `union`,
-//! calls) and the operators after `|`.
+//! The tabular operators after `|`: modeled ones become `Operator` variants,
+//! known unmodeled ones `Operator::Unsupported`, anything else an error.
 
 use super::lexical::{self, Tok};
 use super::{PResult, Parser};
 use crate::ast::{
-    ColumnDecl, Expr, ExprKind, Ident, JoinCondition, JoinKind, JoinSide, Literal, MvExpandColumn,
-    Operator, OperatorParam, Source, Span, TabularExpr, UnaryOp,
+    Expr, ExprKind, Ident, JoinCondition, JoinKind, JoinSide, MvExpandColumn, Operator,
+    OperatorParam, Span, TabularExpr,
 };
 
 /// Operators modeled in the AST, listed in "unknown operator" errors.
@@ -96,244 +96,6 @@ type OperatorParser<'a> = fn(&mut Parser<'a>, usize) -> PResult<Operator>;
 pub(crate) const LIST_CALL: &str = "__list";
 
 impl<'a> Parser<'a> {
-    /// A source followed by any number of `| operator` stages.
-    pub(super) fn tabular(&mut self) -> PResult<TabularExpr> {
-        self.nested_with_cost(super::TABULAR_DEPTH_COST, Self::pipeline)
-    }
-
-    // As with expressions, the functions on the recursive path (tabular →
-    // pipeline → source → paren_source → tabular) are kept small.
-    fn pipeline(&mut self) -> PResult<TabularExpr> {
-        let start = self.peek().span.start;
-        let source = self.source()?;
-        let mut operators = Vec::new();
-        while self.eat("|").is_some() {
-            operators.push(self.operator()?);
-        }
-        Ok(TabularExpr {
-            source,
-            operators,
-            span: self.span_from(start),
-        })
-    }
-
-    fn source(&mut self) -> PResult<Source> {
-        if self.at("(") {
-            self.paren_source()
-        } else {
-            self.keyword_source()
-        }
-    }
-
-    fn paren_source(&mut self) -> PResult<Source> {
-        self.expect("(")?;
-        let inner = self.tabular()?;
-        self.expect(")")?;
-        Ok(Source::Paren(Box::new(inner)))
-    }
-
-    /// Sources introduced by a word: `datatable`, `print`, `range`, `union`,
-    /// a table name or a call.
-    fn keyword_source(&mut self) -> PResult<Source> {
-        let token = self.peek();
-        let name = match token.tok {
-            Tok::Ident(name) => name,
-            Tok::Punct("[") if self.at_ident() => String::new(),
-            _ => return Err(self.unexpected(&["tabular expression"])),
-        };
-        let next = self.peek_second().tok;
-        match name.as_str() {
-            "datatable" if next == Tok::Punct("(") => self.datatable(),
-            "print" => self.print(),
-            "range" if matches!(next, Tok::Ident(_) | Tok::Punct("[")) => self.range(),
-            "union" => self.union_source(),
-            "externaldata" | "search" | "find" | "evaluate" => Err(unsupported_source(&name, token.span)),
-            _ => self.named_source(),
-        }
-    }
-
-    fn print(&mut self) -> PResult<Source> {
-        let start = self.expect_kw("print")?.start;
-        let columns = self.named_exprs()?;
-        Ok(Source::Print {
-            columns,
-            span: self.span_from(start),
-        })
-    }
-
-    fn union_source(&mut self) -> PResult<Source> {
-        let start = self.expect_kw("union")?.start;
-        let (params, tables) = self.union_body()?;
-        Ok(Source::Union {
-            params,
-            tables,
-            span: self.span_from(start),
-        })
-    }
-
-    /// A table name, or a call of a tabular function (`materialize(T)`, `f(1)`).
-    fn named_source(&mut self) -> PResult<Source> {
-        let name = self.ident("table name")?;
-        if self.eat("(").is_none() {
-            return Ok(Source::Table(name));
-        }
-        let args = self.args()?;
-        self.expect(")")?;
-        Ok(Source::Call {
-            span: self.span_from(name.span.start),
-            name,
-            args,
-        })
-    }
-
-    fn datatable(&mut self) -> PResult<Source> {
-        let start = self.bump().span.start;
-        self.expect("(")?;
-        let mut columns = Vec::new();
-        loop {
-            let name = self.ident("column name")?;
-            self.expect(":")?;
-            let ty = self.type_name()?;
-            columns.push(ColumnDecl { name, ty });
-            if self.eat(",").is_none() {
-                break;
-            }
-        }
-        self.expect(")")?;
-        self.expect("[")?;
-        let mut values = Vec::new();
-        // Kusto accepts a trailing comma after the last value.
-        while !self.at("]") {
-            values.push(fold_negative_literal(self.expr()?));
-            if self.eat(",").is_none() {
-                break;
-            }
-        }
-        if self.eat("]").is_none() {
-            return Err(self.unexpected(&["','", "']'"]));
-        }
-        Ok(Source::Datatable {
-            columns,
-            values,
-            span: self.span_from(start),
-        })
-    }
-
-    fn range(&mut self) -> PResult<Source> {
-        let start = self.bump().span.start;
-        let name = self.ident("column name")?;
-        self.expect_kw("from")?;
-        let from = self.expr()?;
-        self.expect_kw("to")?;
-        let to = self.expr()?;
-        self.expect_kw("step")?;
-        let step = self.expr()?;
-        Ok(Source::Range {
-            name,
-            from,
-            to,
-            step,
-            span: self.span_from(start),
-        })
-    }
-
-    /// What follows `union`: parameters, then tables separated by commas.
-    fn union_body(&mut self) -> PResult<(Vec<OperatorParam>, Vec<TabularExpr>)> {
-        let params = self.operator_params(&["kind", "withsource", "isfuzzy"])?;
-        let mut tables = vec![self.union_item()?];
-        while self.eat(",").is_some() {
-            tables.push(self.union_item()?);
-        }
-        Ok((params, tables))
-    }
-
-    /// `(tabular)` or a table name / call. A `|` after a bare name belongs to
-    /// the union as a whole, so names take no operators here.
-    fn union_item(&mut self) -> PResult<TabularExpr> {
-        if self.eat("(").is_some() {
-            let inner = self.tabular()?;
-            self.expect(")")?;
-            return Ok(inner);
-        }
-        if !self.at_ident() {
-            return Err(self.unexpected(&["table name", "'('"]));
-        }
-        let start = self.peek().span.start;
-        let source = self.named_source()?;
-        Ok(TabularExpr {
-            source,
-            operators: Vec::new(),
-            span: self.span_from(start),
-        })
-    }
-
-    /// `name=value` parameters before an operator's arguments: the listed
-    /// names plus any `hint.*`.
-    fn operator_params(&mut self, names: &[&str]) -> PResult<Vec<OperatorParam>> {
-        let mut params = Vec::new();
-        loop {
-            let token = self.peek();
-            let Tok::Ident(word) = token.tok else {
-                break;
-            };
-            let (name, end) = if word == "hint" {
-                let dot = lexical::lex(self.text, token.span.end);
-                let key = lexical::lex(self.text, dot.span.end);
-                match (dot.tok, key.tok) {
-                    (Tok::Punct("."), Tok::Ident(key_name)) => {
-                        (format!("hint.{key_name}"), key.span.end)
-                    }
-                    _ => break,
-                }
-            } else if names.contains(&word.as_str()) {
-                (word, token.span.end)
-            } else {
-                break;
-            };
-            let eq = lexical::lex(self.text, end);
-            if eq.tok != Tok::Punct("=") {
-                break;
-            }
-            self.advance_to(eq.span.end);
-            let value = self.param_value()?;
-            params.push(OperatorParam {
-                name: Ident {
-                    name,
-                    span: Span::new(token.span.start, end),
-                },
-                value,
-            });
-        }
-        Ok(params)
-    }
-
-    /// A parameter value: a name or a literal. Never a call, so that
-    /// `kind=inner (T2)` does not read as `inner(T2)`.
-    fn param_value(&mut self) -> PResult<Expr> {
-        let token = self.peek();
-        match token.tok {
-            Tok::Ident(ref name) if matches!(name.as_str(), "true" | "false") => {
-                self.bump();
-                Ok(Expr {
-                    kind: ExprKind::Literal(Literal::Bool(name == "true")),
-                    span: token.span,
-                })
-            }
-            Tok::Ident(_) | Tok::Punct("[") if self.at_ident() => {
-                let ident = self.ident("value")?;
-                Ok(Expr {
-                    span: ident.span,
-                    kind: ExprKind::Ident(ident),
-                })
-            }
-            Tok::Long(_) | Tok::Real(_) | Tok::Str(_) | Tok::Timespan(_) => self.expr(),
-            Tok::Punct("-") if matches!(self.peek_second().tok, Tok::Long(_) | Tok::Real(_)) => {
-                self.expr()
-            }
-            _ => Err(self.unexpected(&["value"])),
-        }
-    }
-
     /// True where an operator's argument list must end.
     fn at_operator_end(&mut self) -> bool {
         matches!(
@@ -342,7 +104,7 @@ impl<'a> Parser<'a> {
         )
     }
 
-    fn operator(&mut self) -> PResult<Operator> {
+    pub(super) fn operator(&mut self) -> PResult<Operator> {
         let Some((name, name_span)) = lexical::lex_operator_name(self.text, self.pos) else {
             return Err(self.unexpected(&["operator"]));
         };
@@ -639,7 +401,11 @@ impl<'a> Parser<'a> {
                 let expected: Vec<String> =
                     JOIN_KINDS.iter().map(|(n, _)| format!("'{n}'")).collect();
                 let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-                return Err(Self::error(param.value.span, "unknown join kind", &expected));
+                return Err(Self::error(
+                    param.value.span,
+                    "unknown join kind",
+                    &expected,
+                ));
             };
             kind = k.clone();
         }
@@ -681,6 +447,7 @@ impl<'a> Parser<'a> {
         if !starts_with_side {
             return Ok(JoinCondition::Column(self.ident("join key")?));
         }
+        let start = self.peek().span.start;
         let first = self.join_side()?;
         self.expect("==")?;
         let second = self.join_side()?;
@@ -689,8 +456,8 @@ impl<'a> Parser<'a> {
             | ((JoinSide::Right, right), (JoinSide::Left, left)) => {
                 Ok(JoinCondition::LeftRight { left, right })
             }
-            ((_, a), (_, b)) => Err(Self::error(
-                a.span.to(b.span),
+            _ => Err(Self::error(
+                self.span_from(start),
                 "a join condition must compare a $left column with a $right column",
                 &[],
             )),
@@ -810,32 +577,6 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// `-5` in a datatable is the value -5, not a negation to evaluate.
-fn fold_negative_literal(expr: Expr) -> Expr {
-    let folded = match &expr.kind {
-        ExprKind::Unary {
-            op: UnaryOp::Neg,
-            operand,
-        } => match operand.kind {
-            ExprKind::Literal(Literal::Long(v)) => v.checked_neg().map(Literal::Long),
-            ExprKind::Literal(Literal::Real(v)) => Some(Literal::Real(-v)),
-            _ => None,
-        },
-        _ => None,
-    };
-    match folded {
-        Some(lit) => Expr {
-            kind: ExprKind::Literal(lit),
-            span: expr.span,
-        },
-        None => expr,
-    }
-}
-
-fn unsupported_source(name: &str, span: Span) -> crate::error::ParseError {
-    Parser::error(span, format!("'{name}' is not supported yet"), &[])
-}
-
 fn unknown_operator(name: &str, span: Span) -> crate::error::ParseError {
     let suggestion = SUPPORTED
         .iter()
@@ -873,7 +614,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{Parser, SUPPORTED, UNSUPPORTED, edit_distance};
+
+    #[test]
+    fn every_listed_operator_has_a_parser() {
+        for name in SUPPORTED {
+            assert!(Parser::operator_parser(name).is_some(), "{name}");
+        }
+        for name in UNSUPPORTED {
+            assert!(Parser::operator_parser(name).is_none(), "{name}");
+        }
+    }
 
     #[test]
     fn edit_distance_counts_single_edits() {

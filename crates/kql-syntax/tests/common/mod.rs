@@ -34,6 +34,10 @@ pub fn round_trip(text: &str) -> String {
         without_spans(&second),
         "round trip changed the tree\n  input:   {text}\n  printed: {printed}"
     );
-    assert_eq!(printed, second.to_string(), "printing is not stable for {text:?}");
+    assert_eq!(
+        printed,
+        second.to_string(),
+        "printing is not stable for {text:?}"
+    );
     printed
 }
