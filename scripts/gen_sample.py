@@ -131,7 +131,7 @@ GATEWAY_COLUMNS = [
 
 # Hourly traffic shape (UTC), business hours heavier.
 HOUR_WEIGHTS = [2, 1, 1, 1, 1, 2, 3, 5, 8, 10, 11, 11, 10, 11, 12, 11, 10, 8, 6, 5, 4, 3, 3, 2]
-NORMAL_REQUESTS = 520
+NORMAL_REQUESTS = 530
 
 # 429 bursts: (start, minutes, requests, ApiId, OperationId, subscription)
 BURSTS = [
@@ -225,9 +225,13 @@ class Call:
 
         code = outcome.get("code", 200)
         backend_code = outcome.get("backend_code", code)
+        # Sizes and times follow the tokens even when the call failed; only
+        # successful calls get an LLM log row.
+        prompt, completion, streamed = self.usage() if self.is_openai else (0, 0, False)
         if self.is_openai and kind == "ok":
-            self.tokens = self.usage()
-        prompt, completion, streamed = self.tokens or (0, 0, False)
+            self.tokens = (prompt, completion, streamed)
+        if kind != "ok":
+            completion = min(completion, 20)
 
         if self.is_openai:
             if self.op[0] == "embeddings_create":
@@ -304,7 +308,8 @@ class Call:
             elapsed = (backend_time + rng.randint(0, 3)) if section != "inbound" else rng.randint(0, 2)
             r["LastErrorElapsed"] = elapsed
             r["LastErrorSource"] = source
-            r["LastErrorScope"] = scope
+            if scope:  # errors outside any policy document have no scope
+                r["LastErrorScope"] = scope
             r["LastErrorSection"] = section
             r["LastErrorReason"] = reason
             r["LastErrorMessage"] = message
@@ -328,10 +333,9 @@ class Call:
                 backend_headers["apim-request-id"] = self.correlation
             r["BackendResponseHeaders"] = {} if kind == "backend_down" else backend_headers
         if error is not None:
-            r["Errors"] = [{
-                "elapsed": r["LastErrorElapsed"], "source": error[0], "scope": error[1],
-                "section": error[2], "reason": error[3], "message": error[4],
-            }]
+            entry = {"elapsed": r["LastErrorElapsed"], "source": source, "scope": scope,
+                     "section": section, "reason": reason, "message": message}
+            r["Errors"] = [{k: v for k, v in entry.items() if v != ""}]
         r["Type"] = "ApiManagementGatewayLogs"
         r["_ResourceId"] = RESOURCE_ID
         assert list(r) == [c for c in GATEWAY_COLUMNS if c in r], "column order"
@@ -358,8 +362,11 @@ class Call:
         }
 
 
-RATE_LIMIT = lambda rng: ("rate-limit", "product", "inbound", "RateLimitExceeded",  # noqa: E731
-                          f"Rate limit is exceeded. Try again in {rng.randint(1, 30)} seconds.")
+def rate_limited(rng):
+    retry = rng.randint(1, 30)
+    return {"kind": "throttled", "code": 429, "retry": retry, "error": (
+        "rate-limit", "product", "inbound", "RateLimitExceeded",
+        f"Rate limit is exceeded. Try again in {retry} seconds.")}
 
 
 def outcome_for(rng, call):
@@ -426,14 +433,14 @@ def main():
         else:
             prefix, region, _w = pick(rng, CALLERS)
             caller = prefix + str(rng.randint(10, 60))
-        call = Call(rng, ticks, api, op, sub, caller, region)
-        outcome = outbound_failure() if i == 0 and api in OPENAI_APIS else None
-        if i == 0 and outcome is None:
+        if i == 0:
             # The first record must carry every column; see the module doc.
             call = Call(rng, ticks, OPENAI_APIS[0], OPENAI_APIS[0][4][0], subs["team-a-sub"],
                         "203.0.113.21", "West Europe")
-            outcome = outbound_failure()
-        calls.append((call, outcome or outcome_for(rng, call)))
+            calls.append((call, outbound_failure()))
+            continue
+        call = Call(rng, ticks, api, op, sub, caller, region)
+        calls.append((call, outcome_for(rng, call)))
 
     for start, minutes, count, api_id, op_id, sub_id in BURSTS:
         api = by_id[api_id]
@@ -443,9 +450,7 @@ def main():
             ticks = base + rng.randrange(minutes * 60 * TICKS)
             call = Call(rng, ticks, api, op, subs[sub_id], "192.0.2." + str(rng.randint(100, 104)),
                         "West Europe")
-            outcome = ({"kind": "throttled", "code": 429, "retry": rng.randint(1, 30),
-                        "error": RATE_LIMIT(rng)}
-                       if rng.random() < 0.75 else {"kind": "ok", "code": 200})
+            outcome = rate_limited(rng) if rng.random() < 0.75 else {"kind": "ok", "code": 200}
             calls.append((call, outcome))
 
     calls.sort(key=lambda c: c[0].ticks)

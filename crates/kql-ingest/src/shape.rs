@@ -112,7 +112,7 @@ impl<'a> Lines<'a> {
         if offset < self.pos {
             // Offsets normally only grow; recount rather than fail if not.
             let back = count_newlines(&self.doc[offset..self.pos]);
-            return self.line - back;
+            return self.line.saturating_sub(back).max(1);
         }
         self.line += count_newlines(&self.doc[self.pos..offset]);
         self.pos = offset;
@@ -160,13 +160,16 @@ pub(crate) fn split(doc: &[u8]) -> Split {
     let line_is_value = serde_json::from_slice::<IgnoredAny>(first_line).is_ok();
     // A value that continues past the first line (even a broken one) means
     // pretty-printed JSON; a first line that is merely broken means JSON Lines
-    // with a bad line, which must not cost the lines after it.
+    // with a bad line, which must not cost the lines after it. A lone opening
+    // bracket, the common pretty-printed case, needs no trial parse.
     let multi_line = !line_is_value
-        && match value_span(doc, first, doc.len()) {
-            Ok((_, end)) => end > first_end,
-            Err(Fault::Json { err, .. }) => err.line() > 1,
-            Err(Fault::Syntax { .. }) => false,
-        };
+        && (first_line == b"["
+            || first_line == b"{"
+            || match value_span(doc, first, doc.len()) {
+                Ok((_, end)) => end > first_end,
+                Err(Fault::Json { err, .. }) => err.line() > 1,
+                Err(Fault::Syntax { .. }) => false,
+            });
     if multi_line {
         stream(doc, first)
     } else {
@@ -366,7 +369,7 @@ pub(crate) fn walk_array(
 }
 
 /// The record spans of an Event Hubs envelope: a valid object with a
-/// top-level `"records"` array. Other siblings (e.g. `EventEnqueuedUtcTime`
+/// top-level `"records"` array that is empty or starts with an object. Other siblings (e.g. `EventEnqueuedUtcTime`
 /// added by consumers) are ignored. Anything else — including invalid JSON,
 /// which inference will report — is `None` and treated as a record.
 pub(crate) fn envelope(doc: &[u8], item: Item) -> Option<Spans> {
@@ -390,6 +393,11 @@ pub(crate) fn envelope(doc: &[u8], item: Item) -> Option<Spans> {
         let value_at = skip_ws(doc, colon + 1, end)?;
         if key == "records" && doc[value_at] == b'[' {
             let (spans, close) = walk_array(doc, value_at, end).ok()?;
+            // A record may have a field called `records` too; an envelope's
+            // array holds objects, so anything else means this is a record.
+            if spans.first().is_some_and(|&(s, _)| doc[s] != b'{') {
+                return None;
+            }
             records = Some(spans);
             pos = close;
         } else {
@@ -474,6 +482,7 @@ mod tests {
         assert_eq!(spans.len(), 2);
         for not_env in [
             &br#"{"records":"x"}"#[..],
+            br#"{"id":1,"records":[1,{"a":1}]}"#,
             br#"{"records":[1]"#,
             br#"{"nested":{"records":[]}}"#,
             br#"{"records":[1]} x"#,
