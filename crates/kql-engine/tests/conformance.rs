@@ -215,7 +215,11 @@ fn judge(case: &Case) -> Verdict {
             None,
         ),
         (Some(Ran::Panicked(message)), _) => verdict(Outcome::Panic, message, None),
-        (Some(Ran::Failed(message)), true) => verdict(Outcome::Pass, message, None),
+        (Some(Ran::Failed(message)), true) => verdict(
+            Outcome::Pass,
+            format!("rejected as expected: {message}"),
+            None,
+        ),
         (Some(Ran::Answered(actual)), true) => verdict(
             Outcome::ErrorExpectedButAnswered,
             format!(
@@ -444,7 +448,10 @@ fn kusto_conformance() {
     let report = format!(
         "# kql conformance report: one line per case (id, family, outcome, reason)\n\
          # outcomes: pass, unsupported (we error, Kusto answers), wrong-answer,\n\
-         # error-expected-but-answered, panic, timeout\n#\n{}\n{lines}",
+         # error-expected-but-answered, panic, timeout\n{}#\n{}\n{lines}",
+        filter
+            .as_deref()
+            .map_or_else(String::new, |f| format!("# only ids containing '{f}'\n")),
         table
             .lines()
             .map(|l| format!("# {l}"))

@@ -252,9 +252,7 @@ fn real(e: Expr) -> Expr {
 
 fn arithmetic(op: BinaryOp, a: TExpr, b: TExpr, schema: &DFSchema, span: Span) -> Result<TExpr, PlanError> {
     use KustoType as K;
-    // Dynamic operands compute as reals (or as the other side's number type).
-    let a = if a.ty == K::Dynamic { convert_to(a, if b.ty.is_numeric() { b.ty } else { K::Real }) } else { a };
-    let b = if b.ty == K::Dynamic { convert_to(b, if a.ty.is_numeric() { a.ty } else { K::Real }) } else { b };
+    // Kusto refuses arithmetic on dynamic values: they must be converted first.
     let (ta, tb) = (a.ty, b.ty);
     let ns = |x: TExpr| dt::nanos(x.expr);
     let out = |e: Expr, t: K| TExpr::new(dt::from_nanos(e, t), t);
@@ -372,6 +370,14 @@ fn call(
 ) -> Result<TExpr, PlanError> {
     if let Some(f) = scope.functions.get(&name.name) {
         return call_user_function(p, scope, schema, name, f, args, span, depth);
+    }
+    if crate::window::is_window_function(&name.name) {
+        let lowered = args
+            .iter()
+            .map(|a| lower_depth(p, scope, schema, a, depth + 1))
+            .collect::<Result<Vec<_>, _>>()?;
+        let e = crate::window::window_call(&name.name, lowered, span)?;
+        return typed(e, schema, span);
     }
     let Some(func) = catalog::scalar_function(&name.name) else {
         if kql_functions::aggregate::aggregate_names().any(|a| a == name.name) {

@@ -16,6 +16,7 @@ mod operators;
 mod scope;
 mod source;
 mod summarize;
+mod window;
 
 pub use error::PlanError;
 

@@ -22,11 +22,13 @@ pub fn derived_name(e: &Expr) -> Option<String> {
     }
 }
 
-/// The plain column an aggregate's first argument names, for `avg_TotalTime`.
+/// The column an aggregate's first argument names, for `avg_TotalTime`; a
+/// conversion of a column counts too (`sum(toint(v))` is `sum_v`).
 pub fn plain_column(e: &Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Ident(id) => Some(id.name.clone()),
         ExprKind::Paren(inner) => plain_column(inner),
+        ExprKind::Call { name, args } if args.len() == 1 && name.name.starts_with("to") => plain_column(&args[0]),
         _ => None,
     }
 }

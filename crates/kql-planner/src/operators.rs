@@ -52,13 +52,7 @@ pub fn plan_operator(p: &Planner<'_>, scope: &mut Scope, plan: LogicalPlan, op: 
             plan
         }
         Operator::Getschema { span } => getschema(&plan, *span)?,
-        Operator::Serialize { columns, span } => {
-            if columns.is_empty() {
-                plan
-            } else {
-                return Err(PlanError::at("serialize with window functions (row_number, prev, next, row_cumsum) is not supported yet", *span));
-            }
-        }
+        Operator::Serialize { columns, span } => extend(p, scope, plan, columns, *span)?,
         Operator::Render { kind, properties, span } => {
             let vis = render(p, scope, kind, properties, *span)?;
             return Ok((plan, Some(vis)));
@@ -127,7 +121,8 @@ fn project(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::Na
         exprs.push(v.expr.alias(name.clone()));
         names.push(name);
     }
-    let projected = build_plan(LogicalPlanBuilder::from(plan).project(exprs), span)?;
+    let (windowed, exprs) = crate::window::with_windows(plan, exprs, span)?;
+    let projected = build_plan(LogicalPlanBuilder::from(windowed).project(exprs), span)?;
     if redefined { fence(projected, span) } else { Ok(projected) }
 }
 
@@ -240,7 +235,8 @@ fn extend(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::Nam
         if !replaced {
             exprs.push(v.expr.alias(name));
         }
-        plan = build_plan(LogicalPlanBuilder::from(plan).project(exprs), span)?;
+        let (windowed, exprs) = crate::window::with_windows(plan, exprs, span)?;
+        plan = build_plan(LogicalPlanBuilder::from(windowed).project(exprs), span)?;
         if replaced {
             plan = fence(plan, span)?;
         }
@@ -261,7 +257,10 @@ pub fn sort_exprs(p: &Planner<'_>, scope: &Scope, plan: &LogicalPlan, keys: &[as
     keys.iter()
         .map(|k| {
             let v = expr::lower(p, scope, plan.schema(), &k.expr)?;
-            let e = if v.ty == KustoType::Dynamic { expr::as_string(v) } else { v.expr };
+            if v.ty == KustoType::Dynamic {
+                return Err(PlanError::at("cannot sort by a dynamic value; convert it first (tostring(), tolong(), …)", k.expr.span));
+            }
+            let e = v.expr;
             let asc = k.order == Some(ast::SortOrder::Asc);
             let nulls_first = match k.nulls {
                 Some(ast::NullsOrder::First) => true,

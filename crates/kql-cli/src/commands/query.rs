@@ -28,7 +28,7 @@ pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
     };
     write_to(args.output.as_deref(), |out| {
         write_result(out, &result.schema, &result.batches, format, &options)
-            .map_err(|e| anyhow::anyhow!("cannot print the result: {e}"))
+            .map_err(|e| anyhow::Error::new(e).context("cannot print the result"))
     })?;
 
     if is_table {

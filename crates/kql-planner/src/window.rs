@@ -1,0 +1,138 @@
+//! Kusto's functions over serialized rows (`row_number`, `prev`, `next`,
+//! `row_cumsum`) as DataFusion window functions over the whole input in its
+//! current order.
+
+use crate::expr::TExpr;
+use crate::operators::build_plan;
+use crate::PlanError;
+use datafusion::logical_expr::expr::WindowFunction;
+use datafusion::functions_window::expr_fn::{lag, lead, row_number};
+use datafusion::logical_expr::utils::find_window_exprs;
+use datafusion::common::ScalarValue;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::logical_expr::{
+    Expr, ExprFunctionExt, LogicalPlan, LogicalPlanBuilder, WindowFrame, WindowFrameBound, WindowFrameUnits, cast,
+};
+use datafusion::arrow::datatypes::DataType;
+use kql_functions::KustoType;
+use kql_functions::value::KValue;
+use kql_syntax::ast::Span;
+
+const WINDOW_FUNCTIONS: &[&str] = &["row_number", "prev", "next", "row_cumsum"];
+
+pub fn is_window_function(name: &str) -> bool {
+    WINDOW_FUNCTIONS.contains(&name)
+}
+
+fn constant_long(v: &TExpr, what: &str, span: Span) -> Result<i64, PlanError> {
+    v.constant.as_ref().and_then(KValue::as_i64).filter(|_| v.ty.is_integer())
+        .ok_or_else(|| PlanError::at(format!("{what} must be a whole-number constant"), span))
+}
+
+pub fn window_call(name: &str, args: Vec<TExpr>, span: Span) -> Result<Expr, PlanError> {
+    let mut it = args.into_iter();
+    match name {
+        "row_number" => {
+            let start = match it.next() {
+                Some(s) => constant_long(&s, "row_number's start", span)?,
+                None => 1,
+            };
+            if it.next().is_some() {
+                return Err(PlanError::at("row_number() with a restart condition is not supported yet", span));
+            }
+            let rn = cast(row_number(), DataType::Int64);
+            Ok(if start == 1 { rn } else { rn + datafusion::logical_expr::lit(start - 1) })
+        }
+        "prev" | "next" => {
+            let col = it.next().ok_or_else(|| PlanError::at(format!("{name}() takes a column"), span))?;
+            let offset = match it.next() {
+                Some(o) => constant_long(&o, "the offset", span)?,
+                None => 1,
+            };
+            if offset < 1 {
+                return Err(PlanError::at(format!("{name}(): the offset must be at least 1"), span));
+            }
+            let default = match it.next() {
+                Some(d) => {
+                    let v = d.constant.ok_or_else(|| PlanError::at("the default must be a constant", span))?;
+                    Some(v.to_scalar(col.ty))
+                }
+                None if col.ty == KustoType::String => Some(KValue::String(String::new()).to_scalar(col.ty)),
+                None => None,
+            };
+            Ok(if name == "prev" { lag(col.expr, Some(offset), default) } else { lead(col.expr, Some(offset), default) })
+        }
+        _ => {
+            let term = it.next().ok_or_else(|| PlanError::at("row_cumsum() takes a value", span))?;
+            if it.next().is_some() {
+                return Err(PlanError::at("row_cumsum() with a restart condition is not supported yet", span));
+            }
+            if !term.ty.is_numeric() {
+                return Err(PlanError::at(format!("row_cumsum(): expected a number, got {}", term.ty), span));
+            }
+            let ty = term.ty;
+            let sum_fn = datafusion::functions_aggregate::sum::sum_udaf();
+            let running = Expr::from(WindowFunction::new(sum_fn, vec![term.expr]))
+                .window_frame(WindowFrame::new_bounds(
+                    WindowFrameUnits::Rows,
+                    WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
+                    WindowFrameBound::CurrentRow,
+                ))
+                .build()
+                .map_err(|e| PlanError::datafusion(e, span))?;
+            Ok(if ty.is_integer() { cast(running, DataType::Int64) } else { running })
+        }
+    }
+}
+
+/// Adds the window computations `exprs` need below their projection and
+/// returns the expressions to project. Windows are ordered by the pipeline's
+/// last sort, so the optimizer cannot evaluate them over rows in another order.
+pub fn with_windows(plan: LogicalPlan, exprs: Vec<Expr>, span: Span) -> Result<(LogicalPlan, Vec<Expr>), PlanError> {
+    if find_window_exprs(&exprs).is_empty() {
+        return Ok((plan, exprs));
+    }
+    let order = serial_order(&plan);
+    let exprs = exprs
+        .into_iter()
+        .map(|e| {
+            e.transform_up(|node| match node {
+                Expr::WindowFunction(mut f) if !order.is_empty() && f.params.order_by.is_empty() => {
+                    f.params.order_by = order.clone();
+                    Ok(Transformed::yes(Expr::WindowFunction(f)))
+                }
+                other => Ok(Transformed::no(other)),
+            })
+            .map(|t| t.data)
+        })
+        .collect::<datafusion::common::Result<Vec<_>>>()
+        .map_err(|e| PlanError::datafusion(e, span))?;
+    let windows = find_window_exprs(&exprs);
+    let windowed = build_plan(LogicalPlanBuilder::window_plan(plan, windows).map(LogicalPlanBuilder::from), span)?;
+    Ok((windowed, exprs))
+}
+
+/// The sort that fixes the current row order: the last `sort`/`order`/`top`
+/// below only row-preserving nodes, when its keys are still columns here.
+fn serial_order(plan: &LogicalPlan) -> Vec<datafusion::logical_expr::SortExpr> {
+    let names: Vec<String> = plan.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let mut node = plan;
+    loop {
+        match node {
+            LogicalPlan::Sort(s) => {
+                let ok = s.expr.iter().all(|e| match &e.expr {
+                    Expr::Column(c) => names.contains(&c.name),
+                    _ => false,
+                });
+                return if ok { s.expr.clone() } else { Vec::new() };
+            }
+            LogicalPlan::Projection(_) | LogicalPlan::Filter(_) | LogicalPlan::Limit(_) | LogicalPlan::Window(_) | LogicalPlan::SubqueryAlias(_) => {
+                match node.inputs().first() {
+                    Some(i) => node = i,
+                    None => return Vec::new(),
+                }
+            }
+            _ => return Vec::new(),
+        }
+    }
+}
