@@ -2,7 +2,9 @@
 //! `cargo run -p kql-engine --example q -- 'print x = 1'`.
 
 fn main() {
-    let query = std::env::args().nth(1).unwrap_or_else(|| "print x = 1".into());
+    let query = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "print x = 1".into());
     let mut session = kql_engine::Session::new();
     if let Err(e) = session.load_sample() {
         eprintln!("{}", e.render());
@@ -14,9 +16,18 @@ fn main() {
     }
     match session.query_blocking(&query) {
         Ok(r) => {
-            let opts = kql_render::RenderOptions { max_width: None, visualization: r.visualization.as_ref() };
+            let opts = kql_render::RenderOptions {
+                max_width: None,
+                visualization: r.visualization.as_ref(),
+            };
             let mut out = std::io::stdout();
-            if let Err(e) = kql_render::write_result(&mut out, &r.schema, &r.batches, kql_render::OutputFormat::Json, &opts) {
+            if let Err(e) = kql_render::write_result(
+                &mut out,
+                &r.schema,
+                &r.batches,
+                kql_render::OutputFormat::Json,
+                &opts,
+            ) {
                 eprintln!("{e}");
             }
         }

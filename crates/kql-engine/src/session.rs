@@ -120,7 +120,8 @@ impl Session {
         sources: Vec<String>,
     ) -> Result<(), EngineError> {
         let json = JsonTable::open(data, &self.options)?;
-        self.reports.push((table.to_string(), json.report().clone()));
+        self.reports
+            .push((table.to_string(), json.report().clone()));
         self.tables.insert(
             table.to_string(),
             TableEntry {

@@ -48,7 +48,13 @@ fn parse_blocks(file: &str, text: &str) -> Vec<Block> {
             expected.push(lines[i].trim_end().to_string());
             i += 1;
         }
-        blocks.push(Block { file: file.to_string(), line: start, kind, query: query.join("\n"), expected });
+        blocks.push(Block {
+            file: file.to_string(),
+            line: start,
+            kind,
+            query: query.join("\n"),
+            expected,
+        });
     }
     blocks
 }
@@ -85,7 +91,11 @@ fn run_block(session: &Session, b: &Block) -> Result<(), String> {
         ("error", Err(e)) => {
             let msg = e.render();
             let want = b.expected.join("\n");
-            if msg.contains(&want) { Ok(()) } else { Err(format!("error message\n{msg}\ndoes not contain\n{want}")) }
+            if msg.contains(&want) {
+                Ok(())
+            } else {
+                Err(format!("error message\n{msg}\ndoes not contain\n{want}"))
+            }
         }
         (_, Err(e)) => Err(format!("query failed:\n{}", e.render())),
         (kind, Ok(r)) => {
@@ -95,7 +105,11 @@ fn run_block(session: &Session, b: &Block) -> Result<(), String> {
             // Normalise the expected rows through serde_json so spacing does not matter.
             want_rows = want_rows
                 .iter()
-                .map(|r| serde_json::from_str::<serde_json::Value>(r).map(|v| v.to_string()).unwrap_or_else(|_| r.clone()))
+                .map(|r| {
+                    serde_json::from_str::<serde_json::Value>(r)
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|_| r.clone())
+                })
                 .collect();
             if kind == "query unordered" {
                 rows.sort();
@@ -118,13 +132,23 @@ fn query_files() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries");
     let mut session = Session::new();
     session.load_sample().expect("sample data loads");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("tests/queries").flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/queries")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.sort();
     let mut failures = Vec::new();
     let mut count = 0;
-    for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "test")) {
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "test"))
+    {
         let text = std::fs::read_to_string(f).expect("readable test file");
-        let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         for b in parse_blocks(&name, &text) {
             count += 1;
             if let Err(e) = run_block(&session, &b) {
@@ -133,5 +157,10 @@ fn query_files() {
         }
     }
     assert!(count > 0, "no test blocks found");
-    assert!(failures.is_empty(), "{} of {count} blocks failed:\n\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} blocks failed:\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

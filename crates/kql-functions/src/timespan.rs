@@ -86,7 +86,10 @@ mod tests {
 
     #[test]
     fn parses_clock_and_units() {
-        assert_eq!(parse_timespan("1.02:03:04"), Some(((26 * 60 + 3) * 60 + 4) * NANOS_PER_SEC));
+        assert_eq!(
+            parse_timespan("1.02:03:04"),
+            Some(((26 * 60 + 3) * 60 + 4) * NANOS_PER_SEC)
+        );
         assert_eq!(parse_timespan("00:00:00.5"), Some(NANOS_PER_SEC / 2));
         assert_eq!(parse_timespan("-00:30:00"), Some(-1800 * NANOS_PER_SEC));
         assert_eq!(parse_timespan("1h"), Some(3600 * NANOS_PER_SEC));

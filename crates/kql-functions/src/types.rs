@@ -112,17 +112,13 @@ impl KustoType {
         Some(match dt {
             DataType::Boolean => KustoType::Bool,
             DataType::Int32 => KustoType::Int,
-            DataType::Int8 | DataType::Int16 | DataType::UInt8 | DataType::UInt16 => {
-                KustoType::Int
-            }
+            DataType::Int8 | DataType::Int16 | DataType::UInt8 | DataType::UInt16 => KustoType::Int,
             DataType::Int64 | DataType::UInt32 | DataType::UInt64 => KustoType::Long,
             DataType::Float16 | DataType::Float32 | DataType::Float64 => KustoType::Real,
             DataType::Decimal128(_, _) | DataType::Decimal256(_, _) => KustoType::Decimal,
             DataType::Utf8 | DataType::Utf8View => KustoType::String,
             DataType::LargeUtf8 => KustoType::Dynamic,
-            DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
-                KustoType::DateTime
-            }
+            DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => KustoType::DateTime,
             DataType::Duration(_) => KustoType::Timespan,
             DataType::FixedSizeBinary(16) => KustoType::Guid,
             DataType::Null => KustoType::Dynamic,

@@ -35,7 +35,9 @@ impl KValue {
         if array.is_null(row) {
             return Ok(KValue::Null);
         }
-        Ok(KValue::from_scalar(ScalarValue::try_from_array(array, row)?))
+        Ok(KValue::from_scalar(ScalarValue::try_from_array(
+            array, row,
+        )?))
     }
 
     pub fn from_scalar(s: ScalarValue) -> KValue {
@@ -92,9 +94,7 @@ impl KValue {
             (KValue::Guid(g), _) => ScalarValue::FixedSizeBinary(16, Some(g.to_vec())),
             (KValue::Dynamic(j), _) => ScalarValue::LargeUtf8(Some(j.to_string())),
             (KValue::Null, KustoType::String) => ScalarValue::Utf8(Some(String::new())),
-            (KValue::Null, t) => {
-                ScalarValue::try_from(&t.to_arrow()).unwrap_or(ScalarValue::Null)
-            }
+            (KValue::Null, t) => ScalarValue::try_from(&t.to_arrow()).unwrap_or(ScalarValue::Null),
         }
     }
 
@@ -342,7 +342,10 @@ mod tests {
             KValue::Null
         );
         assert_eq!(convert(&KValue::Real(3.9), KustoType::Int), KValue::Int(3));
-        assert_eq!(convert(&KValue::Real(-3.9), KustoType::Long), KValue::Long(-3));
+        assert_eq!(
+            convert(&KValue::Real(-3.9), KustoType::Long),
+            KValue::Long(-3)
+        );
         assert_eq!(KValue::Null.to_kusto_string(), "");
         assert_eq!(
             convert(&KValue::Dynamic(Json::String("5".into())), KustoType::Long),

@@ -19,7 +19,10 @@ impl fmt::Display for PlanError {
 
 impl PlanError {
     pub fn new(message: impl Into<String>, span: Option<Span>) -> Self {
-        PlanError { message: message.into(), span }
+        PlanError {
+            message: message.into(),
+            span,
+        }
     }
 
     pub fn at(message: impl Into<String>, span: Span) -> Self {
@@ -61,13 +64,18 @@ pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
     let lower = name.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = if c.to_lowercase() == lower { 0 } else { edit_distance(&lower, &c.to_lowercase()) };
+        let d = if c.to_lowercase() == lower {
+            0
+        } else {
+            edit_distance(&lower, &c.to_lowercase())
+        };
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
     let limit = (name.chars().count() / 3).max(2);
-    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c.to_string())
+    best.filter(|(d, _)| *d <= limit)
+        .map(|(_, c)| c.to_string())
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -22,15 +22,27 @@ pub struct TExpr {
 
 impl TExpr {
     pub fn new(expr: Expr, ty: KustoType) -> Self {
-        TExpr { expr, ty, constant: None }
+        TExpr {
+            expr,
+            ty,
+            constant: None,
+        }
     }
 
     pub fn constant(v: KValue, ty: KustoType) -> Self {
-        TExpr { expr: lit(scalar(&v, ty)), ty, constant: Some(v) }
+        TExpr {
+            expr: lit(scalar(&v, ty)),
+            ty,
+            constant: Some(v),
+        }
     }
 
     pub fn arg(self) -> Arg {
-        Arg { expr: self.expr, ty: self.ty, literal: self.constant }
+        Arg {
+            expr: self.expr,
+            ty: self.ty,
+            literal: self.constant,
+        }
     }
 }
 
@@ -52,8 +64,11 @@ pub fn convert_to(e: TExpr, ty: KustoType) -> TExpr {
 }
 
 fn kusto_type_of(expr: &Expr, schema: &DFSchema, span: Span) -> Result<KustoType, PlanError> {
-    let dt = expr.get_type(schema as &dyn ExprSchema).map_err(|e| PlanError::datafusion(e, span))?;
-    KustoType::from_arrow(&dt).ok_or_else(|| PlanError::at(format!("unsupported value type {dt}"), span))
+    let dt = expr
+        .get_type(schema as &dyn ExprSchema)
+        .map_err(|e| PlanError::datafusion(e, span))?;
+    KustoType::from_arrow(&dt)
+        .ok_or_else(|| PlanError::at(format!("unsupported value type {dt}"), span))
 }
 
 fn typed(expr: Expr, schema: &DFSchema, span: Span) -> Result<TExpr, PlanError> {
@@ -63,11 +78,22 @@ fn typed(expr: Expr, schema: &DFSchema, span: Span) -> Result<TExpr, PlanError> 
 
 const MAX_DEPTH: usize = 200;
 
-pub fn lower(p: &Planner<'_>, scope: &Scope, schema: &DFSchema, e: &ast::Expr) -> Result<TExpr, PlanError> {
+pub fn lower(
+    p: &Planner<'_>,
+    scope: &Scope,
+    schema: &DFSchema,
+    e: &ast::Expr,
+) -> Result<TExpr, PlanError> {
     lower_depth(p, scope, schema, e, 0)
 }
 
-fn lower_depth(p: &Planner<'_>, scope: &Scope, schema: &DFSchema, e: &ast::Expr, depth: usize) -> Result<TExpr, PlanError> {
+fn lower_depth(
+    p: &Planner<'_>,
+    scope: &Scope,
+    schema: &DFSchema,
+    e: &ast::Expr,
+    depth: usize,
+) -> Result<TExpr, PlanError> {
     if depth > MAX_DEPTH {
         return Err(PlanError::at("expression nested too deeply", e.span));
     }
@@ -79,7 +105,10 @@ fn lower_depth(p: &Planner<'_>, scope: &Scope, schema: &DFSchema, e: &ast::Expr,
         }
         ExprKind::Ident(id) => resolve_ident(scope, schema, id),
         ExprKind::Paren(inner) => l(inner),
-        ExprKind::Star => Err(PlanError::at("'*' is only allowed as a function argument here", e.span)),
+        ExprKind::Star => Err(PlanError::at(
+            "'*' is only allowed as a function argument here",
+            e.span,
+        )),
         ExprKind::Unary { op, operand } => {
             let v = l(operand)?;
             match op {
@@ -105,22 +134,43 @@ fn lower_depth(p: &Planner<'_>, scope: &Scope, schema: &DFSchema, e: &ast::Expr,
             let items = list.iter().map(l).collect::<Result<Vec<_>, _>>()?;
             in_list(*op, t, items, e.span)
         }
-        ExprKind::Between { negated, target, low, high } => {
+        ExprKind::Between {
+            negated,
+            target,
+            low,
+            high,
+        } => {
             let (t, lo, hi) = (l(target)?, l(low)?, l(high)?);
             let ge = binary(BinaryOp::GtEq, t.clone(), lo, schema, e.span)?;
             let hi = if t.ty == KustoType::DateTime && hi.ty == KustoType::Timespan {
                 // `dt between (start .. 1h)` is not Kusto; keep types strict.
-                return Err(PlanError::at("between: both bounds must have the value's type", e.span));
+                return Err(PlanError::at(
+                    "between: both bounds must have the value's type",
+                    e.span,
+                ));
             } else {
                 hi
             };
             let le = binary(BinaryOp::LtEq, t, hi, schema, e.span)?;
             let both = ge.expr.and(le.expr);
-            Ok(TExpr::new(if *negated { Expr::Not(Box::new(both)) } else { both }, KustoType::Bool))
+            Ok(TExpr::new(
+                if *negated {
+                    Expr::Not(Box::new(both))
+                } else {
+                    both
+                },
+                KustoType::Bool,
+            ))
         }
         ExprKind::Call { name, args } => call(p, scope, schema, name, args, e.span, depth),
-        ExprKind::TabularArg(_) => Err(PlanError::at("a tabular expression is not supported here yet", e.span)),
-        ExprKind::JoinSide { .. } => Err(PlanError::at("$left/$right are only allowed in join conditions", e.span)),
+        ExprKind::TabularArg(_) => Err(PlanError::at(
+            "a tabular expression is not supported here yet",
+            e.span,
+        )),
+        ExprKind::JoinSide { .. } => Err(PlanError::at(
+            "$left/$right are only allowed in join conditions",
+            e.span,
+        )),
     }
 }
 
@@ -129,13 +179,25 @@ fn resolve_ident(scope: &Scope, schema: &DFSchema, id: &ast::Ident) -> Result<TE
         return Ok(v.clone());
     }
     if let Ok(field) = schema.field_with_unqualified_name(&id.name) {
-        let ty = KustoType::from_arrow(field.data_type())
-            .ok_or_else(|| PlanError::at(format!("column '{}' has an unsupported type {}", id.name, field.data_type()), id.span))?;
+        let ty = KustoType::from_arrow(field.data_type()).ok_or_else(|| {
+            PlanError::at(
+                format!(
+                    "column '{}' has an unsupported type {}",
+                    id.name,
+                    field.data_type()
+                ),
+                id.span,
+            )
+        })?;
         return Ok(TExpr::new(col(&id.name), ty));
     }
     let mut candidates: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     candidates.extend(scope.scalar_names());
-    let what = if schema.fields().is_empty() { "name" } else { "column" };
+    let what = if schema.fields().is_empty() {
+        "name"
+    } else {
+        "column"
+    };
     Err(PlanError::unknown(what, &id.name, id.span, candidates))
 }
 
@@ -155,7 +217,13 @@ fn negate(v: TExpr, span: Span) -> Result<TExpr, PlanError> {
     }
     match v.ty {
         t if t.is_numeric() => Ok(TExpr::new(Expr::Negative(Box::new(v.expr)), t)),
-        KustoType::Timespan => Ok(TExpr::new(dt::from_nanos(Expr::Negative(Box::new(dt::nanos(v.expr))), KustoType::Timespan), KustoType::Timespan)),
+        KustoType::Timespan => Ok(TExpr::new(
+            dt::from_nanos(
+                Expr::Negative(Box::new(dt::nanos(v.expr))),
+                KustoType::Timespan,
+            ),
+            KustoType::Timespan,
+        )),
         t => Err(PlanError::at(format!("cannot negate a {t}"), span)),
     }
 }
@@ -164,7 +232,10 @@ fn negate(v: TExpr, span: Span) -> Result<TExpr, PlanError> {
 fn member(t: TExpr, key: Expr, span: Span) -> Result<TExpr, PlanError> {
     match t.ty {
         KustoType::Dynamic => Ok(TExpr::new(dynamic::get(t.expr, key), KustoType::Dynamic)),
-        other => Err(PlanError::at(format!("cannot access a member of a {other} value (only dynamic values have members)"), span)),
+        other => Err(PlanError::at(
+            format!("cannot access a member of a {other} value (only dynamic values have members)"),
+            span,
+        )),
     }
 }
 
@@ -181,40 +252,86 @@ pub fn as_string(v: TExpr) -> Expr {
 }
 
 /// Binary operators with Kusto's typing rules.
-pub fn binary(op: BinaryOp, a: TExpr, b: TExpr, schema: &DFSchema, span: Span) -> Result<TExpr, PlanError> {
+pub fn binary(
+    op: BinaryOp,
+    a: TExpr,
+    b: TExpr,
+    schema: &DFSchema,
+    span: Span,
+) -> Result<TExpr, PlanError> {
     use KustoType as K;
     match op {
-        BinaryOp::And => Ok(TExpr::new(as_bool(a, span)?.and(as_bool(b, span)?), K::Bool)),
+        BinaryOp::And => Ok(TExpr::new(
+            as_bool(a, span)?.and(as_bool(b, span)?),
+            K::Bool,
+        )),
         BinaryOp::Or => Ok(TExpr::new(as_bool(a, span)?.or(as_bool(b, span)?), K::Bool)),
-        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => arithmetic(op, a, b, schema, span),
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
+            arithmetic(op, a, b, schema, span)
+        }
         BinaryOp::EqCi | BinaryOp::NotEqCi => {
             let eq = strings::lower(as_string(a)).eq(strings::lower(as_string(b)));
-            Ok(TExpr::new(if op == BinaryOp::EqCi { eq } else { Expr::Not(Box::new(eq)) }, K::Bool))
+            Ok(TExpr::new(
+                if op == BinaryOp::EqCi {
+                    eq
+                } else {
+                    Expr::Not(Box::new(eq))
+                },
+                K::Bool,
+            ))
         }
         BinaryOp::Str { op: sop, negated } => {
             let (l, r) = (as_string(a), as_string(b));
             let e = match sop {
                 StringOp::MatchesRegex => strings::matches_regex(l, r),
-                StringOp::Contains { cs } => strings::predicate(strings::StrPredicate::Contains, cs, l, r),
+                StringOp::Contains { cs } => {
+                    strings::predicate(strings::StrPredicate::Contains, cs, l, r)
+                }
                 StringOp::Has { cs } => strings::predicate(strings::StrPredicate::Has, cs, l, r),
-                StringOp::HasPrefix { cs } => strings::predicate(strings::StrPredicate::HasPrefix, cs, l, r),
-                StringOp::HasSuffix { cs } => strings::predicate(strings::StrPredicate::HasSuffix, cs, l, r),
-                StringOp::StartsWith { cs } => strings::predicate(strings::StrPredicate::StartsWith, cs, l, r),
-                StringOp::EndsWith { cs } => strings::predicate(strings::StrPredicate::EndsWith, cs, l, r),
+                StringOp::HasPrefix { cs } => {
+                    strings::predicate(strings::StrPredicate::HasPrefix, cs, l, r)
+                }
+                StringOp::HasSuffix { cs } => {
+                    strings::predicate(strings::StrPredicate::HasSuffix, cs, l, r)
+                }
+                StringOp::StartsWith { cs } => {
+                    strings::predicate(strings::StrPredicate::StartsWith, cs, l, r)
+                }
+                StringOp::EndsWith { cs } => {
+                    strings::predicate(strings::StrPredicate::EndsWith, cs, l, r)
+                }
             };
-            Ok(TExpr::new(if negated { Expr::Not(Box::new(e)) } else { e }, K::Bool))
+            Ok(TExpr::new(
+                if negated { Expr::Not(Box::new(e)) } else { e },
+                K::Bool,
+            ))
         }
-        BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq => {
+        BinaryOp::Eq
+        | BinaryOp::NotEq
+        | BinaryOp::Lt
+        | BinaryOp::LtEq
+        | BinaryOp::Gt
+        | BinaryOp::GtEq => {
             let is_real = a.ty == K::Real || b.ty == K::Real;
             let (a, b) = comparable(a, b, span)?;
             // Kusto compares nulls as values: `null == 1` is false and
             // `null != 1` is true; NaN equals nothing.
             let not_nan = |e: Expr| {
-                if is_real { Expr::Not(Box::new(datafusion::functions::expr_fn::isnan(cast(e, DataType::Float64)))) } else { lit(true) }
+                if is_real {
+                    Expr::Not(Box::new(datafusion::functions::expr_fn::isnan(cast(
+                        e,
+                        DataType::Float64,
+                    ))))
+                } else {
+                    lit(true)
+                }
             };
             let e = match op {
-                BinaryOp::Eq => binary_expr(a.clone(), Operator::IsNotDistinctFrom, b).and(not_nan(a)),
-                BinaryOp::NotEq => binary_expr(a.clone(), Operator::IsDistinctFrom, b).or(Expr::Not(Box::new(not_nan(a)))),
+                BinaryOp::Eq => {
+                    binary_expr(a.clone(), Operator::IsNotDistinctFrom, b).and(not_nan(a))
+                }
+                BinaryOp::NotEq => binary_expr(a.clone(), Operator::IsDistinctFrom, b)
+                    .or(Expr::Not(Box::new(not_nan(a)))),
                 BinaryOp::Lt => a.lt(b),
                 BinaryOp::LtEq => a.lt_eq(b),
                 BinaryOp::Gt => a.gt(b),
@@ -240,9 +357,16 @@ fn comparable(a: TExpr, b: TExpr, span: Span) -> Result<(Expr, Expr), PlanError>
         (t, K::Dynamic) => Ok((a.expr, convert_to(b, t).expr)),
         (x, y) if x.is_numeric() && y.is_numeric() => Ok((a.expr, b.expr)),
         (K::String, K::Guid) | (K::Guid, K::String) => Ok((as_string(a), as_string(b))),
-        _ if a.constant.as_ref().is_some_and(KValue::is_null) => Ok((convert_to(a, tb).expr, b.expr)),
-        _ if b.constant.as_ref().is_some_and(KValue::is_null) => Ok((a.expr, convert_to(b, ta).expr)),
-        (x, y) => Err(PlanError::at(format!("cannot compare a {x} with a {y}"), span)),
+        _ if a.constant.as_ref().is_some_and(KValue::is_null) => {
+            Ok((convert_to(a, tb).expr, b.expr))
+        }
+        _ if b.constant.as_ref().is_some_and(KValue::is_null) => {
+            Ok((a.expr, convert_to(b, ta).expr))
+        }
+        (x, y) => Err(PlanError::at(
+            format!("cannot compare a {x} with a {y}"),
+            span,
+        )),
     }
 }
 
@@ -250,13 +374,27 @@ fn real(e: Expr) -> Expr {
     cast(e, DataType::Float64)
 }
 
-fn arithmetic(op: BinaryOp, a: TExpr, b: TExpr, schema: &DFSchema, span: Span) -> Result<TExpr, PlanError> {
+fn arithmetic(
+    op: BinaryOp,
+    a: TExpr,
+    b: TExpr,
+    schema: &DFSchema,
+    span: Span,
+) -> Result<TExpr, PlanError> {
     use KustoType as K;
     // Kusto refuses arithmetic on dynamic values: they must be converted first.
     let (ta, tb) = (a.ty, b.ty);
     let ns = |x: TExpr| dt::nanos(x.expr);
     let out = |e: Expr, t: K| TExpr::new(dt::from_nanos(e, t), t);
-    let bad = || PlanError::at(format!("operator {} cannot be applied to {ta} and {tb}", op_symbol(op)), span);
+    let bad = || {
+        PlanError::at(
+            format!(
+                "operator {} cannot be applied to {ta} and {tb}",
+                op_symbol(op)
+            ),
+            span,
+        )
+    };
     Ok(match (op, ta, tb) {
         (BinaryOp::Sub, K::DateTime, K::DateTime) => out(ns(a) - ns(b), K::Timespan),
         (BinaryOp::Add, K::DateTime, K::Timespan) => out(ns(a) + ns(b), K::DateTime),
@@ -266,12 +404,27 @@ fn arithmetic(op: BinaryOp, a: TExpr, b: TExpr, schema: &DFSchema, span: Span) -
         (BinaryOp::Sub, K::Timespan, K::Timespan) => out(ns(a) - ns(b), K::Timespan),
         (BinaryOp::Mod, K::Timespan, K::Timespan) => out(ns(a) % ns(b), K::Timespan),
         (BinaryOp::Div, K::Timespan, K::Timespan) => TExpr::new(real(ns(a)) / real(ns(b)), K::Real),
-        (BinaryOp::Mul, K::Timespan, n) if n.is_numeric() => out(cast(real(ns(a)) * real(b.expr), DataType::Int64), K::Timespan),
-        (BinaryOp::Mul, n, K::Timespan) if n.is_numeric() => out(cast(real(a.expr) * real(ns(b)), DataType::Int64), K::Timespan),
-        (BinaryOp::Div, K::Timespan, n) if n.is_numeric() => out(cast(real(ns(a)) / real(b.expr), DataType::Int64), K::Timespan),
+        (BinaryOp::Mul, K::Timespan, n) if n.is_numeric() => out(
+            cast(real(ns(a)) * real(b.expr), DataType::Int64),
+            K::Timespan,
+        ),
+        (BinaryOp::Mul, n, K::Timespan) if n.is_numeric() => out(
+            cast(real(a.expr) * real(ns(b)), DataType::Int64),
+            K::Timespan,
+        ),
+        (BinaryOp::Div, K::Timespan, n) if n.is_numeric() => out(
+            cast(real(ns(a)) / real(b.expr), DataType::Int64),
+            K::Timespan,
+        ),
         (_, x, y) if x.is_numeric() && y.is_numeric() => {
             // Kusto computes int arithmetic in long.
-            let widen = |v: TExpr| if v.ty == K::Int { cast(v.expr, DataType::Int64) } else { v.expr };
+            let widen = |v: TExpr| {
+                if v.ty == K::Int {
+                    cast(v.expr, DataType::Int64)
+                } else {
+                    v.expr
+                }
+            };
             let (l, r) = (widen(a), widen(b));
             let e = match op {
                 BinaryOp::Add => l + r,
@@ -317,17 +470,34 @@ fn in_list(op: InOp, t: TExpr, items: Vec<TExpr>, span: Span) -> Result<TExpr, P
     match op {
         InOp::HasAny | InOp::HasAll => {
             if values.is_empty() {
-                return Ok(TExpr::constant(KValue::Bool(op == InOp::HasAll), KustoType::Bool));
+                return Ok(TExpr::constant(
+                    KValue::Bool(op == InOp::HasAll),
+                    KustoType::Bool,
+                ));
             }
             let hay = as_string(t);
-            let preds = values.into_iter().map(|v| strings::predicate(strings::StrPredicate::Has, false, hay.clone(), as_string(v)));
-            let combined = preds.reduce(|x, y| if op == InOp::HasAny { x.or(y) } else { x.and(y) });
+            let preds = values.into_iter().map(|v| {
+                strings::predicate(strings::StrPredicate::Has, false, hay.clone(), as_string(v))
+            });
+            let combined = preds.reduce(|x, y| {
+                if op == InOp::HasAny {
+                    x.or(y)
+                } else {
+                    x.and(y)
+                }
+            });
             Ok(TExpr::new(combined.unwrap_or(lit(false)), KustoType::Bool))
         }
         InOp::InCi | InOp::NotInCi => {
             let target = strings::lower(as_string(t));
-            let list = values.into_iter().map(|v| strings::lower(as_string(v))).collect();
-            Ok(TExpr::new(target.in_list(list, op == InOp::NotInCi), KustoType::Bool))
+            let list = values
+                .into_iter()
+                .map(|v| strings::lower(as_string(v)))
+                .collect();
+            Ok(TExpr::new(
+                target.in_list(list, op == InOp::NotInCi),
+                KustoType::Bool,
+            ))
         }
         InOp::In | InOp::NotIn => {
             let negated = op == InOp::NotIn;
@@ -340,14 +510,24 @@ fn in_list(op: InOp, t: TExpr, items: Vec<TExpr>, span: Span) -> Result<TExpr, P
                     } else if v.ty == KustoType::Dynamic || target_ty == KustoType::String {
                         Ok(convert_to(v, target_ty).expr)
                     } else {
-                        Err(PlanError::at(format!("'in' list has a {} value but the left side is {}", v.ty, target_ty), span))
+                        Err(PlanError::at(
+                            format!(
+                                "'in' list has a {} value but the left side is {}",
+                                v.ty, target_ty
+                            ),
+                            span,
+                        ))
                     }
                 })
                 .collect::<Result<_, _>>()?;
             if list.is_empty() {
                 return Ok(TExpr::constant(KValue::Bool(negated), KustoType::Bool));
             }
-            let target = if target_ty == KustoType::Dynamic { as_string(t) } else { t.expr };
+            let target = if target_ty == KustoType::Dynamic {
+                as_string(t)
+            } else {
+                t.expr
+            };
             // Like `!=`, `!in` keeps rows whose value is null.
             let e = if negated {
                 target.clone().in_list(list, true).or(target.is_null())
@@ -382,7 +562,10 @@ fn call(
     let Some(func) = catalog::scalar_function(&name.name) else {
         if kql_functions::aggregate::aggregate_names().any(|a| a == name.name) {
             return Err(PlanError::at(
-                format!("'{}' is an aggregation function; use it in summarize", name.name),
+                format!(
+                    "'{}' is an aggregation function; use it in summarize",
+                    name.name
+                ),
                 name.span,
             ));
         }
@@ -399,7 +582,11 @@ fn call(
             format!("{} to {}", func.min_args, func.max_args)
         };
         return Err(PlanError::at(
-            format!("{}() takes {want} argument(s), got {}", name.name, args.len()),
+            format!(
+                "{}() takes {want} argument(s), got {}",
+                name.name,
+                args.len()
+            ),
             span,
         ));
     }
@@ -423,10 +610,21 @@ fn call_user_function(
     depth: usize,
 ) -> Result<TExpr, PlanError> {
     let Some(body) = &f.scalar_body else {
-        return Err(PlanError::at(format!("'{}' is a tabular function; call it as a table", name.name), span));
+        return Err(PlanError::at(
+            format!("'{}' is a tabular function; call it as a table", name.name),
+            span,
+        ));
     };
     if args.len() > f.params.len() {
-        return Err(PlanError::at(format!("{}() takes {} argument(s), got {}", name.name, f.params.len(), args.len()), span));
+        return Err(PlanError::at(
+            format!(
+                "{}() takes {} argument(s), got {}",
+                name.name,
+                f.params.len(),
+                args.len()
+            ),
+            span,
+        ));
     }
     let mut inner = scope.clone();
     for (i, param) in f.params.iter().enumerate() {
@@ -434,7 +632,10 @@ fn call_user_function(
             (Some(a), _) => lower_depth(p, scope, schema, a, depth + 1)?,
             (None, Some(d)) => lower_depth(p, scope, schema, d, depth + 1)?,
             (None, None) => {
-                return Err(PlanError::at(format!("{}(): missing argument '{}'", name.name, param.name.name), span));
+                return Err(PlanError::at(
+                    format!("{}(): missing argument '{}'", name.name, param.name.name),
+                    span,
+                ));
             }
         };
         let value = match KustoType::from_name(&param.ty.name) {

@@ -39,15 +39,29 @@ pub fn join(
             JoinCondition::LeftRight { left, right } => (left, right),
         };
         if !left_names.contains(&l.name) {
-            return Err(PlanError::unknown("column on the left side", &l.name, l.span, left_names.iter().map(String::as_str)));
+            return Err(PlanError::unknown(
+                "column on the left side",
+                &l.name,
+                l.span,
+                left_names.iter().map(String::as_str),
+            ));
         }
         if !right_names.contains(&r.name) {
-            return Err(PlanError::unknown("column on the right side", &r.name, r.span, right_names.iter().map(String::as_str)));
+            return Err(PlanError::unknown(
+                "column on the right side",
+                &r.name,
+                r.span,
+                right_names.iter().map(String::as_str),
+            ));
         }
         lkeys.push(l.name.clone());
         rkeys.push(r.name.clone());
     }
-    let left = if *kind == JoinKind::InnerUnique { dedup_by_keys(left, &lkeys, span)? } else { left };
+    let left = if *kind == JoinKind::InnerUnique {
+        dedup_by_keys(left, &lkeys, span)?
+    } else {
+        left
+    };
     let join_type = match kind {
         JoinKind::InnerUnique | JoinKind::Inner => JoinType::Inner,
         JoinKind::LeftOuter => JoinType::Left,
@@ -64,7 +78,13 @@ pub fn join(
     let rcols: Vec<Column> = rkeys.iter().map(|k| Column::new(Some(RIGHT), k)).collect();
     // Kusto matches null keys with each other.
     let joined = build_plan(
-        LogicalPlanBuilder::from(l).join_detailed(r, join_type, (lcols, rcols), None, NullEquality::NullEqualsNull),
+        LogicalPlanBuilder::from(l).join_detailed(
+            r,
+            join_type,
+            (lcols, rcols),
+            None,
+            NullEquality::NullEqualsNull,
+        ),
         span,
     )?;
 

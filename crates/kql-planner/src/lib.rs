@@ -50,7 +50,10 @@ impl<'a> Planner<'a> {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-        Planner { resolver, now: now / 100 * 100 }
+        Planner {
+            resolver,
+            now: now / 100 * 100,
+        }
     }
 
     /// Pins `now()` (nanoseconds since the epoch), so runs over old logs are reproducible.
@@ -73,9 +76,12 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let (plan, visualization) =
-            result.ok_or_else(|| PlanError::new("the query has no tabular expression to run", None))?;
-        Ok(PlannedQuery { plan, visualization })
+        let (plan, visualization) = result
+            .ok_or_else(|| PlanError::new("the query has no tabular expression to run", None))?;
+        Ok(PlannedQuery {
+            plan,
+            visualization,
+        })
     }
 
     /// Lowers a tabular expression; the visualization of its last `render`, if any.

@@ -14,7 +14,10 @@ pub fn literal_value(lit: &Literal, span: Span) -> Result<(KValue, KustoType), P
         Literal::Int(i) => (KValue::Int(*i), KustoType::Int),
         Literal::Real(f) => (KValue::Real(*f), KustoType::Real),
         Literal::Decimal(s) => {
-            let f: f64 = s.trim().parse().map_err(|_| PlanError::at(format!("invalid decimal '{s}'"), span))?;
+            let f: f64 = s
+                .trim()
+                .parse()
+                .map_err(|_| PlanError::at(format!("invalid decimal '{s}'"), span))?;
             (KValue::Decimal(f), KustoType::Decimal)
         }
         Literal::String(s) => (KValue::String(s.clone()), KustoType::String),
@@ -28,11 +31,16 @@ pub fn literal_value(lit: &Literal, span: Span) -> Result<(KValue, KustoType), P
         Literal::Dynamic(text) => {
             let j: serde_json::Value = serde_json::from_str(text)
                 .map_err(|e| PlanError::at(format!("invalid dynamic literal: {e}"), span))?;
-            let v = if j.is_null() { KValue::Null } else { KValue::Dynamic(j) };
+            let v = if j.is_null() {
+                KValue::Null
+            } else {
+                KValue::Dynamic(j)
+            };
             (v, KustoType::Dynamic)
         }
         Literal::Null(ty) => {
-            let t = KustoType::from_name(ty).ok_or_else(|| PlanError::at(format!("unknown type '{ty}'"), span))?;
+            let t = KustoType::from_name(ty)
+                .ok_or_else(|| PlanError::at(format!("unknown type '{ty}'"), span))?;
             (KValue::Null, t)
         }
     })

@@ -31,10 +31,18 @@ pub fn mv_expand(
                 if let ast::ExprKind::Ident(v) = &prm.value.kind
                     && v.name == "array"
                 {
-                    return Err(PlanError::at("mv-expand bagexpansion=array is not supported yet", prm.name.span));
+                    return Err(PlanError::at(
+                        "mv-expand bagexpansion=array is not supported yet",
+                        prm.name.span,
+                    ));
                 }
             }
-            other => return Err(PlanError::at(format!("mv-expand parameter '{other}' is not supported yet"), prm.name.span)),
+            other => {
+                return Err(PlanError::at(
+                    format!("mv-expand parameter '{other}' is not supported yet"),
+                    prm.name.span,
+                ));
+            }
         }
     }
     let limit_expr = match limit {
@@ -51,15 +59,27 @@ pub fn mv_expand(
     for c in columns {
         let v = expr::lower(p, scope, plan.schema(), &c.column.expr)?;
         if v.ty != KustoType::Dynamic {
-            return Err(PlanError::at(format!("mv-expand needs a dynamic value, got {}", v.ty), c.column.expr.span));
+            return Err(PlanError::at(
+                format!("mv-expand needs a dynamic value, got {}", v.ty),
+                c.column.expr.span,
+            ));
         }
         let name = match c.column.names.as_slice() {
             [n] => n.name.clone(),
-            [] => naming::derived_name(&c.column.expr).unwrap_or_else(|| naming::next_column_name(&inputs)),
-            _ => return Err(PlanError::at("mv-expand takes one name per column", c.column.span)),
+            [] => naming::derived_name(&c.column.expr)
+                .unwrap_or_else(|| naming::next_column_name(&inputs)),
+            _ => {
+                return Err(PlanError::at(
+                    "mv-expand takes one name per column",
+                    c.column.span,
+                ));
+            }
         };
         let to = match &c.to_type {
-            Some(t) => Some(KustoType::from_name(&t.name).ok_or_else(|| PlanError::at(format!("unknown type '{}'", t.name), t.span))?),
+            Some(t) => Some(
+                KustoType::from_name(&t.name)
+                    .ok_or_else(|| PlanError::at(format!("unknown type '{}'", t.name), t.span))?,
+            ),
             None => None,
         };
         let list = expand::values(v.expr.clone(), limit_expr.clone());
@@ -78,13 +98,19 @@ pub fn mv_expand(
     }
     let projection: Vec<Expr> = exprs.into_iter().map(|(n, e)| e.alias(n)).collect();
     let listed = build_plan(LogicalPlanBuilder::from(plan).project(projection), span)?;
-    let mut unnest_cols: Vec<Column> = expanded.iter().map(|(n, _)| Column::new_unqualified(n)).collect();
+    let mut unnest_cols: Vec<Column> = expanded
+        .iter()
+        .map(|(n, _)| Column::new_unqualified(n))
+        .collect();
     if let Some(n) = &index_name {
         unnest_cols.push(Column::new_unqualified(n));
     }
     // Empty arrays produce no rows; a null value was already turned into one null element.
     let options = UnnestOptions::new().with_preserve_nulls(false);
-    let unnested = build_plan(LogicalPlanBuilder::from(listed).unnest_columns_with_options(unnest_cols, options), span)?;
+    let unnested = build_plan(
+        LogicalPlanBuilder::from(listed).unnest_columns_with_options(unnest_cols, options),
+        span,
+    )?;
     // `to typeof(T)` converts the expanded values.
     let out: Vec<Expr> = column_names(&unnested)
         .into_iter()

@@ -9,13 +9,19 @@ pub fn derived_name(e: &Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Ident(id) => Some(id.name.clone()),
         ExprKind::Paren(inner) => derived_name(inner),
-        ExprKind::Member { target, name } => Some(format!("{}_{}", derived_name(target)?, name.name)),
+        ExprKind::Member { target, name } => {
+            Some(format!("{}_{}", derived_name(target)?, name.name))
+        }
         ExprKind::Index { target, index } => match &index.kind {
-            ExprKind::Literal(Literal::String(s)) => Some(format!("{}_{}", derived_name(target)?, s)),
+            ExprKind::Literal(Literal::String(s)) => {
+                Some(format!("{}_{}", derived_name(target)?, s))
+            }
             ExprKind::Literal(Literal::Long(i)) => Some(format!("{}_{}", derived_name(target)?, i)),
             _ => None,
         },
-        ExprKind::Call { name, args } if matches!(name.name.as_str(), "bin" | "floor" | "bin_at" | "bin_auto") => {
+        ExprKind::Call { name, args }
+            if matches!(name.name.as_str(), "bin" | "floor" | "bin_at" | "bin_auto") =>
+        {
             args.first().and_then(derived_name)
         }
         _ => None,
@@ -28,7 +34,9 @@ pub fn plain_column(e: &Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Ident(id) => Some(id.name.clone()),
         ExprKind::Paren(inner) => plain_column(inner),
-        ExprKind::Call { name, args } if args.len() == 1 && name.name.starts_with("to") => plain_column(&args[0]),
+        ExprKind::Call { name, args } if args.len() == 1 && name.name.starts_with("to") => {
+            plain_column(&args[0])
+        }
         _ => None,
     }
 }

@@ -18,11 +18,20 @@ use std::sync::Arc;
 
 type Planned = (LogicalPlan, Option<Visualization>);
 
-pub fn build_plan(b: datafusion::common::Result<LogicalPlanBuilder>, span: Span) -> Result<LogicalPlan, PlanError> {
-    b.and_then(LogicalPlanBuilder::build).map_err(|e| PlanError::datafusion(e, span))
+pub fn build_plan(
+    b: datafusion::common::Result<LogicalPlanBuilder>,
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    b.and_then(LogicalPlanBuilder::build)
+        .map_err(|e| PlanError::datafusion(e, span))
 }
 
-pub fn plan_operator(p: &Planner<'_>, scope: &mut Scope, plan: LogicalPlan, op: &Operator) -> Result<Planned, PlanError> {
+pub fn plan_operator(
+    p: &Planner<'_>,
+    scope: &mut Scope,
+    plan: LogicalPlan,
+    op: &Operator,
+) -> Result<Planned, PlanError> {
     let plan = match op {
         Operator::Where { predicate, span } => where_(p, scope, plan, predicate, *span)?,
         Operator::Project { columns, span } => project(p, scope, plan, columns, *span)?,
@@ -31,8 +40,17 @@ pub fn plan_operator(p: &Planner<'_>, scope: &mut Scope, plan: LogicalPlan, op: 
         Operator::ProjectRename { renames, span } => project_rename(plan, renames, *span)?,
         Operator::ProjectReorder { columns, span } => project_reorder(plan, columns, *span)?,
         Operator::Extend { columns, span } => extend(p, scope, plan, columns, *span)?,
-        Operator::Summarize { aggregates, by, span, .. } => crate::summarize::summarize(p, scope, plan, aggregates, by, *span)?,
-        Operator::Count { span } => build_plan(LogicalPlanBuilder::from(plan).aggregate(Vec::<Expr>::new(), vec![count(lit(1i64)).alias("Count")]), *span)?,
+        Operator::Summarize {
+            aggregates,
+            by,
+            span,
+            ..
+        } => crate::summarize::summarize(p, scope, plan, aggregates, by, *span)?,
+        Operator::Count { span } => build_plan(
+            LogicalPlanBuilder::from(plan)
+                .aggregate(Vec::<Expr>::new(), vec![count(lit(1i64)).alias("Count")]),
+            *span,
+        )?,
         Operator::Take { count, span } => take(p, scope, plan, count, *span)?,
         Operator::Top { count, by, span } => {
             let sorted = sort(p, scope, plan, std::slice::from_ref(by), *span)?;
@@ -40,7 +58,11 @@ pub fn plan_operator(p: &Planner<'_>, scope: &mut Scope, plan: LogicalPlan, op: 
         }
         Operator::Sort { keys, span } => sort(p, scope, plan, keys, *span)?,
         Operator::Distinct { columns, span } => distinct(p, scope, plan, columns, *span)?,
-        Operator::Union { params, tables, span } => {
+        Operator::Union {
+            params,
+            tables,
+            span,
+        } => {
             let mut plans = vec![plan];
             for t in tables {
                 plans.push(p.plan_tabular(&mut scope.clone(), t)?.0);
@@ -53,27 +75,64 @@ pub fn plan_operator(p: &Planner<'_>, scope: &mut Scope, plan: LogicalPlan, op: 
         }
         Operator::Getschema { span } => getschema(&plan, *span)?,
         Operator::Serialize { columns, span } => extend(p, scope, plan, columns, *span)?,
-        Operator::Render { kind, properties, span } => {
+        Operator::Render {
+            kind,
+            properties,
+            span,
+        } => {
             let vis = render(p, scope, kind, properties, *span)?;
             return Ok((plan, Some(vis)));
         }
-        Operator::Join { kind, right, on, span, .. } => crate::join::join(p, scope, plan, kind, right, on, *span)?,
-        Operator::MvExpand { params, columns, item_index, limit, span } => {
-            crate::mv_expand::mv_expand(p, scope, plan, params, columns, item_index.as_ref(), limit.as_ref(), *span)?
-        }
+        Operator::Join {
+            kind,
+            right,
+            on,
+            span,
+            ..
+        } => crate::join::join(p, scope, plan, kind, right, on, *span)?,
+        Operator::MvExpand {
+            params,
+            columns,
+            item_index,
+            limit,
+            span,
+        } => crate::mv_expand::mv_expand(
+            p,
+            scope,
+            plan,
+            params,
+            columns,
+            item_index.as_ref(),
+            limit.as_ref(),
+            *span,
+        )?,
         Operator::Unsupported { name, span } => {
-            return Err(PlanError::at(format!("operator '{name}' is not supported yet"), *span));
+            return Err(PlanError::at(
+                format!("operator '{name}' is not supported yet"),
+                *span,
+            ));
         }
     };
     Ok((plan, None))
 }
 
-fn where_(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, pred: &ast::Expr, span: Span) -> Result<LogicalPlan, PlanError> {
+fn where_(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: LogicalPlan,
+    pred: &ast::Expr,
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
     let v = expr::lower(p, scope, plan.schema(), pred)?;
     let cond = match v.ty {
         KustoType::Bool => v.expr,
         KustoType::Dynamic => expr::convert_to(v, KustoType::Bool).expr,
-        t => return Err(PlanError::at(format!("where needs a bool predicate, got {t}"), pred.span)),
+        t => {
+            return Err(PlanError::at(
+                format!("where needs a bool predicate, got {t}"),
+                pred.span,
+            ));
+        }
     };
     build_plan(LogicalPlanBuilder::from(plan).filter(cond), span)
 }
@@ -83,7 +142,10 @@ fn output_name(c: &ast::NamedExpr, taken: &[String]) -> Result<String, PlanError
     match c.names.as_slice() {
         [] => Ok(naming::derived_name(&c.expr).unwrap_or_else(|| naming::next_column_name(taken))),
         [one] => Ok(one.name.clone()),
-        _ => Err(PlanError::at("several names are only allowed for functions returning several columns", c.span)),
+        _ => Err(PlanError::at(
+            "several names are only allowed for functions returning several columns",
+            c.span,
+        )),
     }
 }
 
@@ -95,7 +157,13 @@ fn fence(plan: LogicalPlan, span: Span) -> Result<LogicalPlan, PlanError> {
     crate::source::normalize(aliased, span)
 }
 
-fn project(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::NamedExpr], span: Span) -> Result<LogicalPlan, PlanError> {
+fn project(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: LogicalPlan,
+    columns: &[ast::NamedExpr],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
     let inputs = column_names(&plan);
     let mut redefined = false;
     let mut names: Vec<String> = Vec::new();
@@ -115,7 +183,10 @@ fn project(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::Na
         let v = expr::lower(p, scope, plan.schema(), &c.expr)?;
         let name = output_name(c, &names)?;
         if names.contains(&name) {
-            return Err(PlanError::at(format!("column '{name}' is projected twice"), c.span));
+            return Err(PlanError::at(
+                format!("column '{name}' is projected twice"),
+                c.span,
+            ));
         }
         redefined |= inputs.contains(&name) && !matches!(v.expr, Expr::Column(_));
         exprs.push(v.expr.alias(name.clone()));
@@ -123,23 +194,34 @@ fn project(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::Na
     }
     let (windowed, exprs) = crate::window::with_windows(plan, exprs, span)?;
     let projected = build_plan(LogicalPlanBuilder::from(windowed).project(exprs), span)?;
-    if redefined { fence(projected, span) } else { Ok(projected) }
+    if redefined {
+        fence(projected, span)
+    } else {
+        Ok(projected)
+    }
 }
 
 /// Columns matching a name that may contain `*` wildcards.
 fn matching(plan: &LogicalPlan, pattern: &str) -> Vec<String> {
-    column_names(plan).into_iter().filter(|n| wildcard_match(pattern, n)).collect()
+    column_names(plan)
+        .into_iter()
+        .filter(|n| wildcard_match(pattern, n))
+        .collect()
 }
 
 fn wildcard_match(pattern: &str, name: &str) -> bool {
     match pattern.split_once('*') {
         None => pattern == name,
         Some((head, rest)) => {
-            let Some(tail) = name.strip_prefix(head) else { return false };
+            let Some(tail) = name.strip_prefix(head) else {
+                return false;
+            };
             if rest.is_empty() {
                 return true;
             }
-            (0..=tail.len()).filter(|i| tail.is_char_boundary(*i)).any(|i| wildcard_match(rest, &tail[i..]))
+            (0..=tail.len())
+                .filter(|i| tail.is_char_boundary(*i))
+                .any(|i| wildcard_match(rest, &tail[i..]))
         }
     }
 }
@@ -150,7 +232,12 @@ fn resolve_columns(plan: &LogicalPlan, columns: &[ast::Ident]) -> Result<Vec<Str
     for c in columns {
         let found = matching(plan, &c.name);
         if found.is_empty() && !c.name.contains('*') {
-            return Err(PlanError::unknown("column", &c.name, c.span, all.iter().map(String::as_str)));
+            return Err(PlanError::unknown(
+                "column",
+                &c.name,
+                c.span,
+                all.iter().map(String::as_str),
+            ));
         }
         out.extend(found);
     }
@@ -162,42 +249,73 @@ fn select(plan: LogicalPlan, names: &[String], span: Span) -> Result<LogicalPlan
     build_plan(LogicalPlanBuilder::from(plan).project(exprs), span)
 }
 
-fn project_away(plan: LogicalPlan, columns: &[ast::Ident], span: Span) -> Result<LogicalPlan, PlanError> {
+fn project_away(
+    plan: LogicalPlan,
+    columns: &[ast::Ident],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
     let drop = resolve_columns(&plan, columns)?;
-    let keep: Vec<String> = column_names(&plan).into_iter().filter(|n| !drop.contains(n)).collect();
+    let keep: Vec<String> = column_names(&plan)
+        .into_iter()
+        .filter(|n| !drop.contains(n))
+        .collect();
     select(plan, &keep, span)
 }
 
-fn project_keep(plan: LogicalPlan, columns: &[ast::Ident], span: Span) -> Result<LogicalPlan, PlanError> {
+fn project_keep(
+    plan: LogicalPlan,
+    columns: &[ast::Ident],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
     let keep_set = resolve_columns(&plan, columns)?;
-    let keep: Vec<String> = column_names(&plan).into_iter().filter(|n| keep_set.contains(n)).collect();
+    let keep: Vec<String> = column_names(&plan)
+        .into_iter()
+        .filter(|n| keep_set.contains(n))
+        .collect();
     select(plan, &keep, span)
 }
 
-fn project_rename(plan: LogicalPlan, renames: &[(ast::Ident, ast::Ident)], span: Span) -> Result<LogicalPlan, PlanError> {
+fn project_rename(
+    plan: LogicalPlan,
+    renames: &[(ast::Ident, ast::Ident)],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
     let all = column_names(&plan);
     for (_, old) in renames {
         if !all.contains(&old.name) {
-            return Err(PlanError::unknown("column", &old.name, old.span, all.iter().map(String::as_str)));
+            return Err(PlanError::unknown(
+                "column",
+                &old.name,
+                old.span,
+                all.iter().map(String::as_str),
+            ));
         }
     }
     let exprs: Vec<Expr> = all
         .iter()
         .map(|n| {
-            let new = renames.iter().find(|(_, old)| &old.name == n).map_or(n.clone(), |(new, _)| new.name.clone());
+            let new = renames
+                .iter()
+                .find(|(_, old)| &old.name == n)
+                .map_or(n.clone(), |(new, _)| new.name.clone());
             col(n).alias(new)
         })
         .collect();
     build_plan(LogicalPlanBuilder::from(plan).project(exprs), span)
 }
 
-fn project_reorder(plan: LogicalPlan, columns: &[ast::SortKey], span: Span) -> Result<LogicalPlan, PlanError> {
+fn project_reorder(
+    plan: LogicalPlan,
+    columns: &[ast::SortKey],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
     let mut first = Vec::new();
     for k in columns {
         match &k.expr.kind {
             ast::ExprKind::Ident(id) => {
                 let found = resolve_columns(&plan, std::slice::from_ref(id))?;
-                let mut found: Vec<String> = found.into_iter().filter(|n| !first.contains(n)).collect();
+                let mut found: Vec<String> =
+                    found.into_iter().filter(|n| !first.contains(n)).collect();
                 if k.order.is_some() {
                     found.sort();
                     if k.order == Some(ast::SortOrder::Desc) {
@@ -206,15 +324,28 @@ fn project_reorder(plan: LogicalPlan, columns: &[ast::SortKey], span: Span) -> R
                 }
                 first.extend(found);
             }
-            _ => return Err(PlanError::at("project-reorder takes column names", k.expr.span)),
+            _ => {
+                return Err(PlanError::at(
+                    "project-reorder takes column names",
+                    k.expr.span,
+                ));
+            }
         }
     }
-    let rest = column_names(&plan).into_iter().filter(|n| !first.contains(n));
+    let rest = column_names(&plan)
+        .into_iter()
+        .filter(|n| !first.contains(n));
     let order: Vec<String> = first.clone().into_iter().chain(rest).collect();
     select(plan, &order, span)
 }
 
-fn extend(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::NamedExpr], span: Span) -> Result<LogicalPlan, PlanError> {
+fn extend(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: LogicalPlan,
+    columns: &[ast::NamedExpr],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
     let mut plan = plan;
     // Each column is its own step so later ones can use earlier ones
     // (`extend a = 1, b = a + 1`); DataFusion merges the projections.
@@ -244,21 +375,42 @@ fn extend(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::Nam
     Ok(plan)
 }
 
-fn take(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, n: &ast::Expr, span: Span) -> Result<LogicalPlan, PlanError> {
+fn take(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: LogicalPlan,
+    n: &ast::Expr,
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
     let v = constant(p, scope, n, "the row count")?;
-    let n = v.constant.as_ref().and_then(kql_functions::value::KValue::as_i64).filter(|_| v.ty.is_integer())
+    let n = v
+        .constant
+        .as_ref()
+        .and_then(kql_functions::value::KValue::as_i64)
+        .filter(|_| v.ty.is_integer())
         .ok_or_else(|| PlanError::at("the row count must be a whole number", span))?;
-    build_plan(LogicalPlanBuilder::from(plan).limit(0, Some(n.max(0) as usize)), span)
+    build_plan(
+        LogicalPlanBuilder::from(plan).limit(0, Some(n.max(0) as usize)),
+        span,
+    )
 }
 
 /// Kusto sorts descending by default; nulls go last when descending and first
 /// when ascending unless said otherwise.
-pub fn sort_exprs(p: &Planner<'_>, scope: &Scope, plan: &LogicalPlan, keys: &[ast::SortKey]) -> Result<Vec<SortExpr>, PlanError> {
+pub fn sort_exprs(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: &LogicalPlan,
+    keys: &[ast::SortKey],
+) -> Result<Vec<SortExpr>, PlanError> {
     keys.iter()
         .map(|k| {
             let v = expr::lower(p, scope, plan.schema(), &k.expr)?;
             if v.ty == KustoType::Dynamic {
-                return Err(PlanError::at("cannot sort by a dynamic value; convert it first (tostring(), tolong(), …)", k.expr.span));
+                return Err(PlanError::at(
+                    "cannot sort by a dynamic value; convert it first (tostring(), tolong(), …)",
+                    k.expr.span,
+                ));
             }
             let e = v.expr;
             let asc = k.order == Some(ast::SortOrder::Asc);
@@ -272,31 +424,62 @@ pub fn sort_exprs(p: &Planner<'_>, scope: &Scope, plan: &LogicalPlan, keys: &[as
         .collect()
 }
 
-fn sort(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, keys: &[ast::SortKey], span: Span) -> Result<LogicalPlan, PlanError> {
+fn sort(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: LogicalPlan,
+    keys: &[ast::SortKey],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
     let exprs = sort_exprs(p, scope, &plan, keys)?;
     build_plan(LogicalPlanBuilder::from(plan).sort(exprs), span)
 }
 
-fn distinct(p: &Planner<'_>, scope: &Scope, plan: LogicalPlan, columns: &[ast::Expr], span: Span) -> Result<LogicalPlan, PlanError> {
-    let star = columns.is_empty() || columns.iter().any(|c| matches!(c.kind, ast::ExprKind::Star));
+fn distinct(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: LogicalPlan,
+    columns: &[ast::Expr],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    let star = columns.is_empty()
+        || columns
+            .iter()
+            .any(|c| matches!(c.kind, ast::ExprKind::Star));
     if star {
         return build_plan(LogicalPlanBuilder::from(plan).distinct(), span);
     }
-    let named: Vec<ast::NamedExpr> = columns.iter().map(|c| ast::NamedExpr { names: vec![], expr: c.clone(), span: c.span }).collect();
+    let named: Vec<ast::NamedExpr> = columns
+        .iter()
+        .map(|c| ast::NamedExpr {
+            names: vec![],
+            expr: c.clone(),
+            span: c.span,
+        })
+        .collect();
     let projected = project(p, scope, plan, &named, span)?;
     build_plan(LogicalPlanBuilder::from(projected).distinct(), span)
 }
 
 /// `union`: columns matched by name, missing ones null (Kusto's `kind=outer`),
 /// or only the columns common to all with `kind=inner`.
-pub fn plan_union(params: &[ast::OperatorParam], plans: Vec<LogicalPlan>, span: Span) -> Result<LogicalPlan, PlanError> {
+pub fn plan_union(
+    params: &[ast::OperatorParam],
+    plans: Vec<LogicalPlan>,
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
     let mut inner = false;
     for prm in params {
         match (prm.name.name.as_str(), &prm.value.kind) {
             ("kind", ast::ExprKind::Ident(v)) if v.name == "inner" => inner = true,
             ("kind", ast::ExprKind::Ident(v)) if v.name == "outer" => inner = false,
             ("isfuzzy", _) => {}
-            (other, _) => return Err(PlanError::at(format!("union parameter '{other}' is not supported yet"), prm.name.span)),
+            (other, _) => {
+                return Err(PlanError::at(
+                    format!("union parameter '{other}' is not supported yet"),
+                    prm.name.span,
+                ));
+            }
         }
     }
     let mut iter = plans.into_iter();
@@ -315,7 +498,14 @@ pub fn plan_union(params: &[ast::OperatorParam], plans: Vec<LogicalPlan>, span: 
         for f in p.schema().fields() {
             match all.iter().find(|(n, _)| n == f.name()) {
                 Some((_, t)) if t != f.data_type() => {
-                    return Err(PlanError::at(format!("union: column '{}' has different types ({t} and {}); this is not supported yet", f.name(), f.data_type()), span));
+                    return Err(PlanError::at(
+                        format!(
+                            "union: column '{}' has different types ({t} and {}); this is not supported yet",
+                            f.name(),
+                            f.data_type()
+                        ),
+                        span,
+                    ));
                 }
                 Some(_) => {}
                 None => all.push((f.name().clone(), f.data_type().clone())),
@@ -328,7 +518,9 @@ pub fn plan_union(params: &[ast::OperatorParam], plans: Vec<LogicalPlan>, span: 
     }
     let targets: Vec<(String, DataType)> = if inner {
         let common = common.unwrap_or_default();
-        all.into_iter().filter(|(n, _)| common.contains(n)).collect()
+        all.into_iter()
+            .filter(|(n, _)| common.contains(n))
+            .collect()
     } else {
         all
     };
@@ -340,8 +532,13 @@ pub fn plan_union(params: &[ast::OperatorParam], plans: Vec<LogicalPlan>, span: 
                 if names.contains(n) {
                     col(n).alias(n.clone())
                 } else {
-                    let null = datafusion::common::ScalarValue::try_from(t).unwrap_or(datafusion::common::ScalarValue::Null);
-                    let v = if KustoType::from_arrow(t) == Some(KustoType::String) { lit("") } else { lit(null) };
+                    let null = datafusion::common::ScalarValue::try_from(t)
+                        .unwrap_or(datafusion::common::ScalarValue::Null);
+                    let v = if KustoType::from_arrow(t) == Some(KustoType::String) {
+                        lit("")
+                    } else {
+                        lit(null)
+                    };
                     v.alias(n.clone())
                 }
             })
@@ -350,7 +547,9 @@ pub fn plan_union(params: &[ast::OperatorParam], plans: Vec<LogicalPlan>, span: 
     };
     let mut b = LogicalPlanBuilder::from(pad(first)?);
     for p in rest {
-        b = b.union(pad(p)?).map_err(|e| PlanError::datafusion(e, span))?;
+        b = b
+            .union(pad(p)?)
+            .map_err(|e| PlanError::datafusion(e, span))?;
     }
     build_plan(Ok(b), span)
 }
@@ -383,34 +582,72 @@ fn getschema(plan: &LogicalPlan, span: Span) -> Result<LogicalPlan, PlanError> {
         ],
     )
     .map_err(|e| PlanError::at(e.to_string(), span))?;
-    let table = MemTable::try_new(schema, vec![vec![batch]]).map_err(|e| PlanError::datafusion(e, span))?;
-    let scan = build_plan(LogicalPlanBuilder::scan("getschema", provider_as_source(Arc::new(table)), None), span)?;
+    let table =
+        MemTable::try_new(schema, vec![vec![batch]]).map_err(|e| PlanError::datafusion(e, span))?;
+    let scan = build_plan(
+        LogicalPlanBuilder::scan("getschema", provider_as_source(Arc::new(table)), None),
+        span,
+    )?;
     crate::source::normalize(scan, span)
 }
 
 const CHART_KINDS: &[&str] = &[
-    "timechart", "linechart", "areachart", "stackedareachart", "columnchart", "barchart", "piechart",
-    "scatterchart", "card", "table", "anomalychart", "ladderchart", "pivotchart", "timepivot", "treemap",
+    "timechart",
+    "linechart",
+    "areachart",
+    "stackedareachart",
+    "columnchart",
+    "barchart",
+    "piechart",
+    "scatterchart",
+    "card",
+    "table",
+    "anomalychart",
+    "ladderchart",
+    "pivotchart",
+    "timepivot",
+    "treemap",
 ];
 
-fn render(p: &Planner<'_>, scope: &Scope, kind: &ast::Ident, props: &[ast::OperatorParam], _span: Span) -> Result<Visualization, PlanError> {
+fn render(
+    p: &Planner<'_>,
+    scope: &Scope,
+    kind: &ast::Ident,
+    props: &[ast::OperatorParam],
+    _span: Span,
+) -> Result<Visualization, PlanError> {
     if !CHART_KINDS.contains(&kind.name.as_str()) {
-        return Err(PlanError::unknown("chart kind", &kind.name, kind.span, CHART_KINDS.iter().copied()));
+        return Err(PlanError::unknown(
+            "chart kind",
+            &kind.name,
+            kind.span,
+            CHART_KINDS.iter().copied(),
+        ));
     }
     let mut properties = Vec::new();
     for prop in props {
         let value = property_value(p, scope, &prop.value)?;
         properties.push((prop.name.name.clone(), value));
     }
-    Ok(Visualization { kind: kind.name.clone(), properties })
+    Ok(Visualization {
+        kind: kind.name.clone(),
+        properties,
+    })
 }
 
 /// A `with (...)` property value: a constant, a column name, or a list of column names.
-fn property_value(p: &Planner<'_>, scope: &Scope, e: &ast::Expr) -> Result<serde_json::Value, PlanError> {
+fn property_value(
+    p: &Planner<'_>,
+    scope: &Scope,
+    e: &ast::Expr,
+) -> Result<serde_json::Value, PlanError> {
     match &e.kind {
         ast::ExprKind::Ident(id) => Ok(serde_json::Value::String(id.name.clone())),
         ast::ExprKind::Call { name, args } if name.name == "__list" => {
-            let items = args.iter().map(|a| property_value(p, scope, a)).collect::<Result<Vec<_>, _>>()?;
+            let items = args
+                .iter()
+                .map(|a| property_value(p, scope, a))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(serde_json::Value::Array(items))
         }
         _ => {

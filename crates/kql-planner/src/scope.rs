@@ -21,7 +21,11 @@ impl Scope {
     }
 }
 
-pub fn bind_let(planner: &Planner<'_>, scope: &mut Scope, l: &ast::LetStatement) -> Result<(), PlanError> {
+pub fn bind_let(
+    planner: &Planner<'_>,
+    scope: &mut Scope,
+    l: &ast::LetStatement,
+) -> Result<(), PlanError> {
     let name = l.name.name.clone();
     match &l.value {
         ast::LetValue::Tabular(t) => {
@@ -32,13 +36,18 @@ pub fn bind_let(planner: &Planner<'_>, scope: &mut Scope, l: &ast::LetStatement)
             scope.functions.insert(name, f.clone());
         }
         ast::LetValue::Scalar(e) => {
+            // `let T2 = T;` names a table when T is one.
             if let ast::ExprKind::Ident(id) = &e.kind
                 && !scope.scalars.contains_key(&id.name)
+                && let Some(plan) = scope.tables.get(&id.name).cloned().map(Ok).or_else(|| {
+                    planner
+                        .resolver
+                        .resolve_table(&id.name)
+                        .map(|p| crate::source::normalize(p, id.span))
+                })
             {
-                if let Some(plan) = scope.tables.get(&id.name).cloned().or_else(|| planner.resolver.resolve_table(&id.name)) {
-                    scope.tables.insert(name, plan);
-                    return Ok(());
-                }
+                scope.tables.insert(name, plan?);
+                return Ok(());
             }
             let empty = DFSchema::empty();
             let value = expr::lower(planner, scope, &empty, e)?;
@@ -49,7 +58,11 @@ pub fn bind_let(planner: &Planner<'_>, scope: &mut Scope, l: &ast::LetStatement)
     Ok(())
 }
 
-pub fn bind_parameters(planner: &Planner<'_>, scope: &mut Scope, params: &[ast::ParamDecl]) -> Result<(), PlanError> {
+pub fn bind_parameters(
+    planner: &Planner<'_>,
+    scope: &mut Scope,
+    params: &[ast::ParamDecl],
+) -> Result<(), PlanError> {
     let empty = DFSchema::empty();
     for p in params {
         let ty = kql_functions::KustoType::from_name(&p.ty.name)
@@ -58,7 +71,10 @@ pub fn bind_parameters(planner: &Planner<'_>, scope: &mut Scope, params: &[ast::
             Some(d) => expr::lower(planner, scope, &empty, d)?,
             None => {
                 return Err(PlanError::at(
-                    format!("query parameter '{}' has no value (give it a default or pass it)", p.name.name),
+                    format!(
+                        "query parameter '{}' has no value (give it a default or pass it)",
+                        p.name.name
+                    ),
                     p.name.span,
                 ));
             }

@@ -48,7 +48,10 @@ pub fn summarize(
             _ => return Err(PlanError::at("a group key has one name", g.span)),
         };
         if taken.contains(&name) {
-            return Err(PlanError::at(format!("duplicate column '{name}' in summarize"), g.span));
+            return Err(PlanError::at(
+                format!("duplicate column '{name}' in summarize"),
+                g.span,
+            ));
         }
         taken.push(name.clone());
         group_names.push(name.clone());
@@ -78,14 +81,23 @@ pub fn summarize(
         let mut found = Vec::new();
         extract_aggregates(&mut rewritten, &mut found, &mut hidden);
         if found.is_empty() {
-            return Err(PlanError::at("summarize needs an aggregation function here (count(), sum(), …)", a.expr.span));
+            return Err(PlanError::at(
+                "summarize needs an aggregation function here (count(), sum(), …)",
+                a.expr.span,
+            ));
         }
         for (hidden_name, fname, args, fspan) in found {
             let cols = aggregate_call(p, scope, &schema, &fname, &args, &group_names, fspan)?;
             if cols.len() != 1 {
-                return Err(PlanError::at(format!("{}() cannot be used inside an expression", fname.name), fspan));
+                return Err(PlanError::at(
+                    format!("{}() cannot be used inside an expression", fname.name),
+                    fspan,
+                ));
             }
-            agg_cols.extend(cols.into_iter().map(|(c, _)| AggCol { expr: c, name: hidden_name.clone() }));
+            agg_cols.extend(cols.into_iter().map(|(c, _)| AggCol {
+                expr: c,
+                name: hidden_name.clone(),
+            }));
         }
         let name = match a.names.as_slice() {
             [n] => n.name.clone(),
@@ -94,15 +106,27 @@ pub fn summarize(
         };
         let name = naming::unique(name, &taken);
         taken.push(name.clone());
-        outputs.push(Output::Computed { expr: rewritten, name });
+        outputs.push(Output::Computed {
+            expr: rewritten,
+            name,
+        });
     }
 
-    let aggr_exprs: Vec<Expr> = agg_cols.iter().map(|c| c.expr.clone().alias(c.name.clone())).collect();
-    let aggregated = build_plan(LogicalPlanBuilder::from(plan).aggregate(group_exprs, aggr_exprs), span)?;
+    let aggr_exprs: Vec<Expr> = agg_cols
+        .iter()
+        .map(|c| c.expr.clone().alias(c.name.clone()))
+        .collect();
+    let aggregated = build_plan(
+        LogicalPlanBuilder::from(plan).aggregate(group_exprs, aggr_exprs),
+        span,
+    )?;
     if outputs.iter().all(|o| matches!(o, Output::Direct(_))) {
         return Ok(aggregated);
     }
-    let mut exprs: Vec<Expr> = group_names.iter().map(|n| col(n).alias(n.clone())).collect();
+    let mut exprs: Vec<Expr> = group_names
+        .iter()
+        .map(|n| col(n).alias(n.clone()))
+        .collect();
     let agg_schema = aggregated.schema().clone();
     for o in outputs {
         match o {
@@ -121,14 +145,21 @@ fn is_aggregate(name: &str) -> bool {
 }
 
 /// Replaces aggregate calls inside `e` with hidden column names.
-fn extract_aggregates(e: &mut ast::Expr, found: &mut Vec<(String, ast::Ident, Vec<ast::Expr>, Span)>, counter: &mut usize) {
+fn extract_aggregates(
+    e: &mut ast::Expr,
+    found: &mut Vec<(String, ast::Ident, Vec<ast::Expr>, Span)>,
+    counter: &mut usize,
+) {
     if let ExprKind::Call { name, args } = &e.kind
         && is_aggregate(&name.name)
     {
         let hidden = format!("__kql_agg_{counter}");
         *counter += 1;
         found.push((hidden.clone(), name.clone(), args.clone(), e.span));
-        e.kind = ExprKind::Ident(ast::Ident { name: hidden, span: e.span });
+        e.kind = ExprKind::Ident(ast::Ident {
+            name: hidden,
+            span: e.span,
+        });
         return;
     }
     match &mut e.kind {
@@ -138,7 +169,9 @@ fn extract_aggregates(e: &mut ast::Expr, found: &mut Vec<(String, ast::Ident, Ve
             extract_aggregates(right, found, counter);
         }
         ExprKind::Paren(inner) => extract_aggregates(inner, found, counter),
-        ExprKind::Call { args, .. } => args.iter_mut().for_each(|a| extract_aggregates(a, found, counter)),
+        ExprKind::Call { args, .. } => args
+            .iter_mut()
+            .for_each(|a| extract_aggregates(a, found, counter)),
         ExprKind::Member { target, .. } => extract_aggregates(target, found, counter),
         ExprKind::Index { target, index } => {
             extract_aggregates(target, found, counter);
@@ -146,9 +179,12 @@ fn extract_aggregates(e: &mut ast::Expr, found: &mut Vec<(String, ast::Ident, Ve
         }
         ExprKind::In { target, list, .. } => {
             extract_aggregates(target, found, counter);
-            list.iter_mut().for_each(|a| extract_aggregates(a, found, counter));
+            list.iter_mut()
+                .for_each(|a| extract_aggregates(a, found, counter));
         }
-        ExprKind::Between { target, low, high, .. } => {
+        ExprKind::Between {
+            target, low, high, ..
+        } => {
             extract_aggregates(target, found, counter);
             extract_aggregates(low, found, counter);
             extract_aggregates(high, found, counter);
@@ -158,16 +194,30 @@ fn extract_aggregates(e: &mut ast::Expr, found: &mut Vec<(String, ast::Ident, Ve
 }
 
 /// Output names of a direct aggregate call.
-fn name_outputs(a: &ast::NamedExpr, fname: &str, defaults: Vec<String>, taken: &mut Vec<String>) -> Result<Vec<String>, PlanError> {
+fn name_outputs(
+    a: &ast::NamedExpr,
+    fname: &str,
+    defaults: Vec<String>,
+    taken: &mut Vec<String>,
+) -> Result<Vec<String>, PlanError> {
     let n = defaults.len();
     let mut names = Vec::new();
     if !a.names.is_empty() {
         if a.names.len() != n {
-            return Err(PlanError::at(format!("{fname}() returns {n} column(s) but {} name(s) were given", a.names.len()), a.span));
+            return Err(PlanError::at(
+                format!(
+                    "{fname}() returns {n} column(s) but {} name(s) were given",
+                    a.names.len()
+                ),
+                a.span,
+            ));
         }
         for id in &a.names {
             if taken.contains(&id.name) {
-                return Err(PlanError::at(format!("duplicate column '{}' in summarize", id.name), id.span));
+                return Err(PlanError::at(
+                    format!("duplicate column '{}' in summarize", id.name),
+                    id.span,
+                ));
             }
             taken.push(id.name.clone());
             names.push(id.name.clone());
@@ -183,13 +233,19 @@ fn name_outputs(a: &ast::NamedExpr, fname: &str, defaults: Vec<String>, taken: &
 }
 
 fn percentile_name(x: &ast::Expr, pct: &ast::Expr) -> String {
-    format!("percentile_{}_{}", naming::plain_column(x).unwrap_or_default(), percent_text(pct))
+    format!(
+        "percentile_{}_{}",
+        naming::plain_column(x).unwrap_or_default(),
+        percent_text(pct)
+    )
 }
 
 fn percent_text(e: &ast::Expr) -> String {
     match &e.kind {
         ExprKind::Literal(ast::Literal::Long(i)) => i.to_string(),
-        ExprKind::Literal(ast::Literal::Real(f)) => kql_functions::format::format_real(*f).replace('.', "_"),
+        ExprKind::Literal(ast::Literal::Real(f)) => {
+            kql_functions::format::format_real(*f).replace('.', "_")
+        }
         _ => String::new(),
     }
 }
@@ -209,13 +265,21 @@ fn aggregate_call(
     match fname.name.as_str() {
         "arg_max" | "arg_min" => {
             if args.len() < 2 {
-                return Err(PlanError::at(format!("{}() takes an expression and the columns to return", fname.name), span));
+                return Err(PlanError::at(
+                    format!(
+                        "{}() takes an expression and the columns to return",
+                        fname.name
+                    ),
+                    span,
+                ));
             }
             let key = lower(&args[0])?;
             let desc = fname.name == "arg_max";
             let order = vec![key.expr.clone().sort(!desc, false)];
             let key_col = naming::plain_column(&args[0]);
-            let key_name = key_col.clone().unwrap_or_else(|| format!("{}_", &fname.name[4..]));
+            let key_name = key_col
+                .clone()
+                .unwrap_or_else(|| format!("{}_", &fname.name[4..]));
             let mut out = vec![(agg::first_value(key.expr.clone(), order.clone()), key_name)];
             for a in &args[1..] {
                 if matches!(a.kind, ExprKind::Star) {
@@ -225,7 +289,8 @@ fn aggregate_call(
                         }
                     }
                 } else {
-                    let n = naming::derived_name(a).unwrap_or_else(|| format!("{}_", &fname.name[4..]));
+                    let n =
+                        naming::derived_name(a).unwrap_or_else(|| format!("{}_", &fname.name[4..]));
                     out.push((agg::first_value(lower(a)?.expr, order.clone()), n));
                 }
             }
@@ -233,29 +298,44 @@ fn aggregate_call(
         }
         "percentiles" => {
             if args.len() < 2 {
-                return Err(PlanError::at("percentiles() takes a value and one or more percentages", span));
+                return Err(PlanError::at(
+                    "percentiles() takes a value and one or more percentages",
+                    span,
+                ));
             }
             let x = lower(&args[0])?;
             let mut out = Vec::new();
             for pe in &args[1..] {
                 let pv = lower(pe)?;
-                let f = aggregate_function("percentile").ok_or_else(|| PlanError::at("percentile missing", span))?;
-                let e = (f.build)(vec![x.clone().arg(), pv.arg()]).map_err(|m| PlanError::at(m, span))?;
+                let f = aggregate_function("percentile")
+                    .ok_or_else(|| PlanError::at("percentile missing", span))?;
+                let e = (f.build)(vec![x.clone().arg(), pv.arg()])
+                    .map_err(|m| PlanError::at(m, span))?;
                 out.push((e, percentile_name(&args[0], pe)));
             }
             Ok(out)
         }
         name => {
-            let f = aggregate_function(name).ok_or_else(|| PlanError::at(format!("unknown aggregation '{name}'"), fname.span))?;
+            let f = aggregate_function(name).ok_or_else(|| {
+                PlanError::at(format!("unknown aggregation '{name}'"), fname.span)
+            })?;
             let is_star = |a: &ast::Expr| matches!(a.kind, ExprKind::Star);
             let real_args: Vec<&ast::Expr> = args.iter().filter(|a| !is_star(a)).collect();
             if real_args.len() < f.min_args || real_args.len() > f.max_args {
                 return Err(PlanError::at(
-                    format!("{name}() takes {} to {} argument(s), got {}", f.min_args, f.max_args, real_args.len()),
+                    format!(
+                        "{name}() takes {} to {} argument(s), got {}",
+                        f.min_args,
+                        f.max_args,
+                        real_args.len()
+                    ),
                     span,
                 ));
             }
-            let lowered: Vec<Arg> = real_args.into_iter().map(|a| lower(a).map(TExpr::arg)).collect::<Result<_, _>>()?;
+            let lowered: Vec<Arg> = real_args
+                .into_iter()
+                .map(|a| lower(a).map(TExpr::arg))
+                .collect::<Result<_, _>>()?;
             let e = (f.build)(lowered).map_err(|m| PlanError::at(m, span))?;
             let default = if name == "percentile" {
                 percentile_name(&args[0], &args[1])
@@ -276,4 +356,3 @@ fn aggregate_call(
         }
     }
 }
-

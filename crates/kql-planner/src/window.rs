@@ -2,18 +2,19 @@
 //! `row_cumsum`) as DataFusion window functions over the whole input in its
 //! current order.
 
+use crate::PlanError;
 use crate::expr::TExpr;
 use crate::operators::build_plan;
-use crate::PlanError;
-use datafusion::logical_expr::expr::WindowFunction;
-use datafusion::functions_window::expr_fn::{lag, lead, row_number};
-use datafusion::logical_expr::utils::find_window_exprs;
+use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::functions_window::expr_fn::{lag, lead, row_number};
+use datafusion::logical_expr::expr::WindowFunction;
+use datafusion::logical_expr::utils::find_window_exprs;
 use datafusion::logical_expr::{
-    Expr, ExprFunctionExt, LogicalPlan, LogicalPlanBuilder, WindowFrame, WindowFrameBound, WindowFrameUnits, cast,
+    Expr, ExprFunctionExt, LogicalPlan, LogicalPlanBuilder, WindowFrame, WindowFrameBound,
+    WindowFrameUnits, cast,
 };
-use datafusion::arrow::datatypes::DataType;
 use kql_functions::KustoType;
 use kql_functions::value::KValue;
 use kql_syntax::ast::Span;
@@ -25,7 +26,10 @@ pub fn is_window_function(name: &str) -> bool {
 }
 
 fn constant_long(v: &TExpr, what: &str, span: Span) -> Result<i64, PlanError> {
-    v.constant.as_ref().and_then(KValue::as_i64).filter(|_| v.ty.is_integer())
+    v.constant
+        .as_ref()
+        .and_then(KValue::as_i64)
+        .filter(|_| v.ty.is_integer())
         .ok_or_else(|| PlanError::at(format!("{what} must be a whole-number constant"), span))
 }
 
@@ -38,37 +42,65 @@ pub fn window_call(name: &str, args: Vec<TExpr>, span: Span) -> Result<Expr, Pla
                 None => 1,
             };
             if it.next().is_some() {
-                return Err(PlanError::at("row_number() with a restart condition is not supported yet", span));
+                return Err(PlanError::at(
+                    "row_number() with a restart condition is not supported yet",
+                    span,
+                ));
             }
             let rn = cast(row_number(), DataType::Int64);
-            Ok(if start == 1 { rn } else { rn + datafusion::logical_expr::lit(start - 1) })
+            Ok(if start == 1 {
+                rn
+            } else {
+                rn + datafusion::logical_expr::lit(start - 1)
+            })
         }
         "prev" | "next" => {
-            let col = it.next().ok_or_else(|| PlanError::at(format!("{name}() takes a column"), span))?;
+            let col = it
+                .next()
+                .ok_or_else(|| PlanError::at(format!("{name}() takes a column"), span))?;
             let offset = match it.next() {
                 Some(o) => constant_long(&o, "the offset", span)?,
                 None => 1,
             };
             if offset < 1 {
-                return Err(PlanError::at(format!("{name}(): the offset must be at least 1"), span));
+                return Err(PlanError::at(
+                    format!("{name}(): the offset must be at least 1"),
+                    span,
+                ));
             }
             let default = match it.next() {
                 Some(d) => {
-                    let v = d.constant.ok_or_else(|| PlanError::at("the default must be a constant", span))?;
+                    let v = d
+                        .constant
+                        .ok_or_else(|| PlanError::at("the default must be a constant", span))?;
                     Some(v.to_scalar(col.ty))
                 }
-                None if col.ty == KustoType::String => Some(KValue::String(String::new()).to_scalar(col.ty)),
+                None if col.ty == KustoType::String => {
+                    Some(KValue::String(String::new()).to_scalar(col.ty))
+                }
                 None => None,
             };
-            Ok(if name == "prev" { lag(col.expr, Some(offset), default) } else { lead(col.expr, Some(offset), default) })
+            Ok(if name == "prev" {
+                lag(col.expr, Some(offset), default)
+            } else {
+                lead(col.expr, Some(offset), default)
+            })
         }
         _ => {
-            let term = it.next().ok_or_else(|| PlanError::at("row_cumsum() takes a value", span))?;
+            let term = it
+                .next()
+                .ok_or_else(|| PlanError::at("row_cumsum() takes a value", span))?;
             if it.next().is_some() {
-                return Err(PlanError::at("row_cumsum() with a restart condition is not supported yet", span));
+                return Err(PlanError::at(
+                    "row_cumsum() with a restart condition is not supported yet",
+                    span,
+                ));
             }
             if !term.ty.is_numeric() {
-                return Err(PlanError::at(format!("row_cumsum(): expected a number, got {}", term.ty), span));
+                return Err(PlanError::at(
+                    format!("row_cumsum(): expected a number, got {}", term.ty),
+                    span,
+                ));
             }
             let ty = term.ty;
             let sum_fn = datafusion::functions_aggregate::sum::sum_udaf();
@@ -80,7 +112,11 @@ pub fn window_call(name: &str, args: Vec<TExpr>, span: Span) -> Result<Expr, Pla
                 ))
                 .build()
                 .map_err(|e| PlanError::datafusion(e, span))?;
-            Ok(if ty.is_integer() { cast(running, DataType::Int64) } else { running })
+            Ok(if ty.is_integer() {
+                cast(running, DataType::Int64)
+            } else {
+                running
+            })
         }
     }
 }
@@ -88,7 +124,11 @@ pub fn window_call(name: &str, args: Vec<TExpr>, span: Span) -> Result<Expr, Pla
 /// Adds the window computations `exprs` need below their projection and
 /// returns the expressions to project. Windows are ordered by the pipeline's
 /// last sort, so the optimizer cannot evaluate them over rows in another order.
-pub fn with_windows(plan: LogicalPlan, exprs: Vec<Expr>, span: Span) -> Result<(LogicalPlan, Vec<Expr>), PlanError> {
+pub fn with_windows(
+    plan: LogicalPlan,
+    exprs: Vec<Expr>,
+    span: Span,
+) -> Result<(LogicalPlan, Vec<Expr>), PlanError> {
     if find_window_exprs(&exprs).is_empty() {
         return Ok((plan, exprs));
     }
@@ -97,7 +137,9 @@ pub fn with_windows(plan: LogicalPlan, exprs: Vec<Expr>, span: Span) -> Result<(
         .into_iter()
         .map(|e| {
             e.transform_up(|node| match node {
-                Expr::WindowFunction(mut f) if !order.is_empty() && f.params.order_by.is_empty() => {
+                Expr::WindowFunction(mut f)
+                    if !order.is_empty() && f.params.order_by.is_empty() =>
+                {
                     f.params.order_by = order.clone();
                     Ok(Transformed::yes(Expr::WindowFunction(f)))
                 }
@@ -108,14 +150,22 @@ pub fn with_windows(plan: LogicalPlan, exprs: Vec<Expr>, span: Span) -> Result<(
         .collect::<datafusion::common::Result<Vec<_>>>()
         .map_err(|e| PlanError::datafusion(e, span))?;
     let windows = find_window_exprs(&exprs);
-    let windowed = build_plan(LogicalPlanBuilder::window_plan(plan, windows).map(LogicalPlanBuilder::from), span)?;
+    let windowed = build_plan(
+        LogicalPlanBuilder::window_plan(plan, windows).map(LogicalPlanBuilder::from),
+        span,
+    )?;
     Ok((windowed, exprs))
 }
 
 /// The sort that fixes the current row order: the last `sort`/`order`/`top`
 /// below only row-preserving nodes, when its keys are still columns here.
 fn serial_order(plan: &LogicalPlan) -> Vec<datafusion::logical_expr::SortExpr> {
-    let names: Vec<String> = plan.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let names: Vec<String> = plan
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
     let mut node = plan;
     loop {
         match node {
@@ -126,12 +176,14 @@ fn serial_order(plan: &LogicalPlan) -> Vec<datafusion::logical_expr::SortExpr> {
                 });
                 return if ok { s.expr.clone() } else { Vec::new() };
             }
-            LogicalPlan::Projection(_) | LogicalPlan::Filter(_) | LogicalPlan::Limit(_) | LogicalPlan::Window(_) | LogicalPlan::SubqueryAlias(_) => {
-                match node.inputs().first() {
-                    Some(i) => node = i,
-                    None => return Vec::new(),
-                }
-            }
+            LogicalPlan::Projection(_)
+            | LogicalPlan::Filter(_)
+            | LogicalPlan::Limit(_)
+            | LogicalPlan::Window(_)
+            | LogicalPlan::SubqueryAlias(_) => match node.inputs().first() {
+                Some(i) => node = i,
+                None => return Vec::new(),
+            },
             _ => return Vec::new(),
         }
     }

@@ -8,7 +8,9 @@ use datafusion::arrow::array::{Array, ArrayRef};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
+};
 use serde_json::Value as Json;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -59,8 +61,16 @@ impl AggregateUDFImpl for Collect {
 
     fn state_fields(&self, args: StateFieldsArgs<'_>) -> Result<Vec<FieldRef>> {
         Ok(vec![
-            Arc::new(Field::new(format!("{}_values", args.name), DataType::LargeUtf8, true)),
-            Arc::new(Field::new(format!("{}_param", args.name), DataType::Float64, true)),
+            Arc::new(Field::new(
+                format!("{}_values", args.name),
+                DataType::LargeUtf8,
+                true,
+            )),
+            Arc::new(Field::new(
+                format!("{}_param", args.name),
+                DataType::Float64,
+                true,
+            )),
         ])
     }
 
@@ -145,7 +155,9 @@ fn percentile_json(v: KValue) -> Json {
 
 impl Accumulator for CollectAcc {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let Some(data) = values.first() else { return Ok(()) };
+        let Some(data) = values.first() else {
+            return Ok(());
+        };
         if self.param.is_none()
             && let Some(p) = values.get(1)
             && !p.is_empty()
@@ -201,7 +213,9 @@ impl Accumulator for CollectAcc {
                 }
                 Ok(ScalarValue::LargeUtf8(Some(Json::Object(bag).to_string())))
             }
-            _ => Ok(ScalarValue::LargeUtf8(Some(Json::Array(self.values.clone()).to_string()))),
+            _ => Ok(ScalarValue::LargeUtf8(Some(
+                Json::Array(self.values.clone()).to_string(),
+            ))),
         }
     }
 
@@ -225,7 +239,9 @@ impl CollectAcc {
         Ok(match &self.out {
             DataType::Int32 => ScalarValue::Int32(Some(v as i32)),
             DataType::Int64 => ScalarValue::Int64(Some(v as i64)),
-            DataType::Timestamp(_, tz) => ScalarValue::TimestampNanosecond(Some(v as i64), tz.clone()),
+            DataType::Timestamp(_, tz) => {
+                ScalarValue::TimestampNanosecond(Some(v as i64), tz.clone())
+            }
             DataType::Duration(_) => ScalarValue::DurationNanosecond(Some(v as i64)),
             DataType::Float64 => ScalarValue::Float64(Some(v)),
             other => ScalarValue::Float64(Some(v)).cast_to(other)?,

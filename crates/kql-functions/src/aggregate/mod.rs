@@ -26,7 +26,12 @@ pub struct AggregateFunction {
 
 macro_rules! a {
     ($name:literal, $min:expr, $max:expr, $build:expr) => {
-        AggregateFunction { name: $name, min_args: $min, max_args: $max, build: $build }
+        AggregateFunction {
+            name: $name,
+            min_args: $min,
+            max_args: $max,
+            build: $build,
+        }
     };
 }
 
@@ -68,14 +73,23 @@ pub fn aggregate_function(name: &str) -> Option<&'static AggregateFunction> {
 }
 
 pub fn aggregate_names() -> impl Iterator<Item = &'static str> {
-    AGGREGATES.iter().map(|f| f.name).chain(MULTI_COLUMN_AGGREGATES.iter().copied())
+    AGGREGATES
+        .iter()
+        .map(|f| f.name)
+        .chain(MULTI_COLUMN_AGGREGATES.iter().copied())
 }
 
 pub fn all_udafs() -> Vec<Arc<AggregateUDF>> {
-    [CollectKind::List, CollectKind::ListWithNulls, CollectKind::Set, CollectKind::Bag, CollectKind::Percentile]
-        .into_iter()
-        .map(collect_udaf)
-        .collect()
+    [
+        CollectKind::List,
+        CollectKind::ListWithNulls,
+        CollectKind::Set,
+        CollectKind::Bag,
+        CollectKind::Percentile,
+    ]
+    .into_iter()
+    .map(collect_udaf)
+    .collect()
 }
 
 fn args2(a: Vec<Arg>) -> Result<(Arg, Arg), String> {
@@ -87,7 +101,9 @@ fn args2(a: Vec<Arg>) -> Result<(Arg, Arg), String> {
 }
 
 fn first(a: Vec<Arg>) -> Result<Arg, String> {
-    a.into_iter().next().ok_or_else(|| "missing argument".to_string())
+    a.into_iter()
+        .next()
+        .ok_or_else(|| "missing argument".to_string())
 }
 
 fn predicate(p: Arg) -> Result<Expr, String> {
@@ -110,7 +126,10 @@ fn numeric(a: Arg, func: &str) -> Result<Expr, String> {
 /// `sum` keeps timespans as timespans by summing their nanoseconds.
 fn sum_of(a: Arg, func: &str) -> Result<Expr, String> {
     if a.ty == KustoType::Timespan {
-        return Ok(cast(agg::sum(cast(a.expr, DataType::Int64)), a.ty.to_arrow()));
+        return Ok(cast(
+            agg::sum(cast(a.expr, DataType::Int64)),
+            a.ty.to_arrow(),
+        ));
     }
     let ty = a.ty;
     let s = agg::sum(numeric(a, func)?);
@@ -138,19 +157,32 @@ fn sumif(a: Vec<Arg>) -> Result<Expr, String> {
     let (x, p) = args2(a)?;
     let ty = x.ty;
     let e = filtered(agg::sum(numeric(x, "sumif")?), predicate(p)?)?;
-    Ok(if ty.is_integer() { cast(e, DataType::Int64) } else { e })
+    Ok(if ty.is_integer() {
+        cast(e, DataType::Int64)
+    } else {
+        e
+    })
 }
 fn avg(a: Vec<Arg>) -> Result<Expr, String> {
     let x = first(a)?;
     if x.ty == KustoType::Timespan {
-        return Ok(cast(cast(agg::avg(cast(x.expr, DataType::Int64)), DataType::Int64), x.ty.to_arrow()));
+        return Ok(cast(
+            cast(agg::avg(cast(x.expr, DataType::Int64)), DataType::Int64),
+            x.ty.to_arrow(),
+        ));
     }
     // Kusto's average of no values is NaN.
-    Ok(coalesce(vec![agg::avg(cast(numeric(x, "avg")?, DataType::Float64)), lit(f64::NAN)]))
+    Ok(coalesce(vec![
+        agg::avg(cast(numeric(x, "avg")?, DataType::Float64)),
+        lit(f64::NAN),
+    ]))
 }
 fn avgif(a: Vec<Arg>) -> Result<Expr, String> {
     let (x, p) = args2(a)?;
-    filtered(agg::avg(cast(numeric(x, "avgif")?, DataType::Float64)), predicate(p)?)
+    filtered(
+        agg::avg(cast(numeric(x, "avgif")?, DataType::Float64)),
+        predicate(p)?,
+    )
 }
 fn min(a: Vec<Arg>) -> Result<Expr, String> {
     Ok(agg::min(first(a)?.expr))
@@ -171,7 +203,10 @@ fn dcount(a: Vec<Arg>) -> Result<Expr, String> {
 }
 fn dcountif(a: Vec<Arg>) -> Result<Expr, String> {
     let mut it = a.into_iter();
-    let (x, p) = (it.next().ok_or("dcountif(x, predicate)")?, it.next().ok_or("dcountif(x, predicate)")?);
+    let (x, p) = (
+        it.next().ok_or("dcountif(x, predicate)")?,
+        it.next().ok_or("dcountif(x, predicate)")?,
+    );
     filtered(agg::count_distinct(x.expr), predicate(p)?)
 }
 fn take_any(a: Vec<Arg>) -> Result<Expr, String> {
@@ -182,16 +217,28 @@ fn zero_if_null(e: Expr) -> Expr {
     coalesce(vec![e, lit(0.0f64)])
 }
 fn stdev(a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(zero_if_null(agg::stddev(cast(numeric(first(a)?, "stdev")?, DataType::Float64))))
+    Ok(zero_if_null(agg::stddev(cast(
+        numeric(first(a)?, "stdev")?,
+        DataType::Float64,
+    ))))
 }
 fn stdevp(a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(zero_if_null(agg::stddev_pop(cast(numeric(first(a)?, "stdevp")?, DataType::Float64))))
+    Ok(zero_if_null(agg::stddev_pop(cast(
+        numeric(first(a)?, "stdevp")?,
+        DataType::Float64,
+    ))))
 }
 fn variance(a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(zero_if_null(agg::var_sample(cast(numeric(first(a)?, "variance")?, DataType::Float64))))
+    Ok(zero_if_null(agg::var_sample(cast(
+        numeric(first(a)?, "variance")?,
+        DataType::Float64,
+    ))))
 }
 fn variancep(a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(zero_if_null(agg::var_pop(cast(numeric(first(a)?, "variancep")?, DataType::Float64))))
+    Ok(zero_if_null(agg::var_pop(cast(
+        numeric(first(a)?, "variancep")?,
+        DataType::Float64,
+    ))))
 }
 
 fn collect_call(kind: CollectKind, a: Vec<Arg>, pred: Option<Arg>) -> Result<Expr, String> {
@@ -220,7 +267,11 @@ fn make_bag(a: Vec<Arg>) -> Result<Expr, String> {
 }
 fn split_if(a: Vec<Arg>) -> (Vec<Arg>, Option<Arg>) {
     let mut a = a;
-    let pred = if a.len() >= 2 { Some(a.remove(1)) } else { None };
+    let pred = if a.len() >= 2 {
+        Some(a.remove(1))
+    } else {
+        None
+    };
     (a, pred)
 }
 fn make_list_if(a: Vec<Arg>) -> Result<Expr, String> {

@@ -19,22 +19,68 @@ macro_rules! converter {
     };
 }
 
-converter!(TOSTRING, eval_tostring, "kql_tostring", ret::utf8, KustoType::String);
+converter!(
+    TOSTRING,
+    eval_tostring,
+    "kql_tostring",
+    ret::utf8,
+    KustoType::String
+);
 converter!(TOINT, eval_toint, "kql_toint", ret::int32, KustoType::Int);
-converter!(TOLONG, eval_tolong, "kql_tolong", ret::int64, KustoType::Long);
-converter!(TOREAL, eval_toreal, "kql_toreal", ret::float64, KustoType::Real);
-converter!(TOBOOL, eval_tobool, "kql_tobool", ret::boolean, KustoType::Bool);
-converter!(TODATETIME, eval_todatetime, "kql_todatetime", ret::datetime, KustoType::DateTime);
-converter!(TOTIMESPAN, eval_totimespan, "kql_totimespan", ret::timespan, KustoType::Timespan);
-converter!(TODECIMAL, eval_todecimal, "kql_todecimal", ret_decimal, KustoType::Decimal);
+converter!(
+    TOLONG,
+    eval_tolong,
+    "kql_tolong",
+    ret::int64,
+    KustoType::Long
+);
+converter!(
+    TOREAL,
+    eval_toreal,
+    "kql_toreal",
+    ret::float64,
+    KustoType::Real
+);
+converter!(
+    TOBOOL,
+    eval_tobool,
+    "kql_tobool",
+    ret::boolean,
+    KustoType::Bool
+);
+converter!(
+    TODATETIME,
+    eval_todatetime,
+    "kql_todatetime",
+    ret::datetime,
+    KustoType::DateTime
+);
+converter!(
+    TOTIMESPAN,
+    eval_totimespan,
+    "kql_totimespan",
+    ret::timespan,
+    KustoType::Timespan
+);
+converter!(
+    TODECIMAL,
+    eval_todecimal,
+    "kql_todecimal",
+    ret_decimal,
+    KustoType::Decimal
+);
 converter!(TOGUID, eval_toguid, "kql_toguid", ret_guid, KustoType::Guid);
 kusto_udf!(TODYNAMIC, "kql_todynamic", ret::dynamic, eval_todynamic);
 
-fn ret_decimal(_: &[datafusion::arrow::datatypes::DataType]) -> Result<datafusion::arrow::datatypes::DataType> {
+fn ret_decimal(
+    _: &[datafusion::arrow::datatypes::DataType],
+) -> Result<datafusion::arrow::datatypes::DataType> {
     Ok(KustoType::Decimal.to_arrow())
 }
 
-fn ret_guid(_: &[datafusion::arrow::datatypes::DataType]) -> Result<datafusion::arrow::datatypes::DataType> {
+fn ret_guid(
+    _: &[datafusion::arrow::datatypes::DataType],
+) -> Result<datafusion::arrow::datatypes::DataType> {
     Ok(KustoType::Guid.to_arrow())
 }
 
@@ -54,8 +100,16 @@ fn eval_todynamic(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 
 pub fn udfs() -> Vec<Arc<ScalarUDF>> {
     [
-        &TOSTRING, &TOINT, &TOLONG, &TOREAL, &TOBOOL, &TODATETIME, &TOTIMESPAN, &TODECIMAL,
-        &TOGUID, &TODYNAMIC,
+        &TOSTRING,
+        &TOINT,
+        &TOLONG,
+        &TOREAL,
+        &TOBOOL,
+        &TODATETIME,
+        &TOTIMESPAN,
+        &TODECIMAL,
+        &TOGUID,
+        &TODYNAMIC,
     ]
     .into_iter()
     .map(|u| Arc::clone(u))
@@ -92,7 +146,9 @@ pub fn as_string(arg: Arg) -> Expr {
 }
 
 fn one(args: Vec<Arg>) -> Arg {
-    args.into_iter().next().expect("arity checked by the planner")
+    args.into_iter()
+        .next()
+        .expect("arity checked by the planner")
 }
 
 pub fn tostring(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {

@@ -16,17 +16,50 @@ use std::sync::Arc;
 
 kusto_udf!(STARTOF, "kql_startof", ret::datetime, eval_startof);
 kusto_udf!(ENDOF, "kql_endof", ret::datetime, eval_endof);
-kusto_udf!(DATEPART, "kql_datetime_part", ret::int32, eval_datetime_part);
-kusto_udf!(DATEADD, "kql_datetime_add", ret::datetime, eval_datetime_add);
-kusto_udf!(DATEDIFF, "kql_datetime_diff", ret::int64, eval_datetime_diff);
-kusto_udf!(MAKE_DATETIME, "kql_make_datetime", ret::datetime, eval_make_datetime);
-kusto_udf!(MAKE_TIMESPAN, "kql_make_timespan", ret::timespan, eval_make_timespan);
+kusto_udf!(
+    DATEPART,
+    "kql_datetime_part",
+    ret::int32,
+    eval_datetime_part
+);
+kusto_udf!(
+    DATEADD,
+    "kql_datetime_add",
+    ret::datetime,
+    eval_datetime_add
+);
+kusto_udf!(
+    DATEDIFF,
+    "kql_datetime_diff",
+    ret::int64,
+    eval_datetime_diff
+);
+kusto_udf!(
+    MAKE_DATETIME,
+    "kql_make_datetime",
+    ret::datetime,
+    eval_make_datetime
+);
+kusto_udf!(
+    MAKE_TIMESPAN,
+    "kql_make_timespan",
+    ret::timespan,
+    eval_make_timespan
+);
 
 pub fn udfs() -> Vec<Arc<ScalarUDF>> {
-    [&STARTOF, &ENDOF, &DATEPART, &DATEADD, &DATEDIFF, &MAKE_DATETIME, &MAKE_TIMESPAN]
-        .into_iter()
-        .map(|u| Arc::clone(u))
-        .collect()
+    [
+        &STARTOF,
+        &ENDOF,
+        &DATEPART,
+        &DATEADD,
+        &DATEDIFF,
+        &MAKE_DATETIME,
+        &MAKE_TIMESPAN,
+    ]
+    .into_iter()
+    .map(|u| Arc::clone(u))
+    .collect()
 }
 
 fn split_nanos(t: i64) -> (i64, i64) {
@@ -152,14 +185,18 @@ fn unit_nanos(part: &str) -> Option<i64> {
 
 fn eval_datetime_add(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::DateTime, |v| {
-        let (part, Some(n), KValue::DateTime(t)) = (v[0].to_kusto_string().to_lowercase(), v[1].as_i64(), &v[2]) else {
+        let (part, Some(n), KValue::DateTime(t)) =
+            (v[0].to_kusto_string().to_lowercase(), v[1].as_i64(), &v[2])
+        else {
             return KValue::Null;
         };
         let r = match part.as_str() {
             "year" => n.checked_mul(12).and_then(|m| add_months(*t, m)),
             "quarter" => n.checked_mul(3).and_then(|m| add_months(*t, m)),
             "month" => add_months(*t, n),
-            p => unit_nanos(p).and_then(|u| n.checked_mul(u)).and_then(|d| t.checked_add(d)),
+            p => unit_nanos(p)
+                .and_then(|u| n.checked_mul(u))
+                .and_then(|d| t.checked_add(d)),
         };
         r.map_or(KValue::Null, KValue::DateTime)
     })
@@ -167,7 +204,9 @@ fn eval_datetime_add(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 
 fn eval_datetime_diff(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::Long, |v| {
-        let (part, KValue::DateTime(a), KValue::DateTime(b)) = (v[0].to_kusto_string().to_lowercase(), &v[1], &v[2]) else {
+        let (part, KValue::DateTime(a), KValue::DateTime(b)) =
+            (v[0].to_kusto_string().to_lowercase(), &v[1], &v[2])
+        else {
             return KValue::Null;
         };
         let (da, db) = (split_nanos(*a).0, split_nanos(*b).0);
@@ -192,18 +231,28 @@ fn eval_datetime_diff(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 fn eval_make_datetime(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::DateTime, |v| {
         let int = |i: usize, d: i64| v.get(i).map_or(Some(d), KValue::as_i64);
-        let (Some(y), Some(mo), Some(d), Some(h), Some(mi)) = (int(0, 1), int(1, 1), int(2, 1), int(3, 0), int(4, 0)) else {
+        let (Some(y), Some(mo), Some(d), Some(h), Some(mi)) =
+            (int(0, 1), int(1, 1), int(2, 1), int(3, 0), int(4, 0))
+        else {
             return KValue::Null;
         };
         let s = v.get(5).map_or(Some(0.0), KValue::as_f64);
         let Some(s) = s else { return KValue::Null };
-        if !(1..=12).contains(&mo) || d < 1 || d > i64::from(days_in_month(y, mo as u32)) || !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0.0..60.0).contains(&s) {
+        if !(1..=12).contains(&mo)
+            || d < 1
+            || d > i64::from(days_in_month(y, mo as u32))
+            || !(0..24).contains(&h)
+            || !(0..60).contains(&mi)
+            || !(0.0..60.0).contains(&s)
+        {
             return KValue::Null;
         }
         // Years outside what nanosecond timestamps hold give null, not an overflow.
         let days = days_from_civil(y.clamp(-300_000, 300_000), mo as u32, d as u32);
         days.checked_mul(NANOS_PER_DAY)
-            .and_then(|n| n.checked_add((h * 3600 + mi * 60) * NANOS_PER_SEC + (s * 1e9).round() as i64))
+            .and_then(|n| {
+                n.checked_add((h * 3600 + mi * 60) * NANOS_PER_SEC + (s * 1e9).round() as i64)
+            })
             .map_or(KValue::Null, KValue::DateTime)
     })
 }
@@ -244,13 +293,19 @@ pub fn from_nanos(e: Expr, ty: KustoType) -> Expr {
 }
 
 fn now_expr(ctx: &CallContext, offset: i64) -> Expr {
-    lit(ScalarValue::TimestampNanosecond(Some(ctx.now + offset), None))
+    lit(ScalarValue::TimestampNanosecond(
+        Some(ctx.now + offset),
+        None,
+    ))
 }
 
 pub fn now(a: Vec<Arg>, c: &CallContext) -> Result<Expr, String> {
     match a.into_iter().next() {
         None => Ok(now_expr(c, 0)),
-        Some(Arg { literal: Some(KValue::Timespan(t)), .. }) => Ok(now_expr(c, t)),
+        Some(Arg {
+            literal: Some(KValue::Timespan(t)),
+            ..
+        }) => Ok(now_expr(c, t)),
         Some(_) => Err("now(): the offset must be a timespan constant".into()),
     }
 }
@@ -259,7 +314,10 @@ pub fn ago(a: Vec<Arg>, c: &CallContext) -> Result<Expr, String> {
     let arg = a.into_iter().next().ok_or("ago() takes a timespan")?;
     match (arg.ty, arg.literal) {
         (_, Some(KValue::Timespan(t))) => Ok(now_expr(c, -t)),
-        (KustoType::Timespan, _) => Ok(from_nanos(lit(c.now) - nanos(arg.expr), KustoType::DateTime)),
+        (KustoType::Timespan, _) => Ok(from_nanos(
+            lit(c.now) - nanos(arg.expr),
+            KustoType::DateTime,
+        )),
         (t, _) => Err(super::type_error("ago", "a timespan", t)),
     }
 }
@@ -272,7 +330,10 @@ fn floor_to(v: Expr, size: Expr) -> Expr {
 
 pub fn bin(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let mut it = a.into_iter();
-    let (v, size) = (it.next().ok_or("bin(value, size)")?, it.next().ok_or("bin(value, size)")?);
+    let (v, size) = (
+        it.next().ok_or("bin(value, size)")?,
+        it.next().ok_or("bin(value, size)")?,
+    );
     bin_exprs(v, size)
 }
 
@@ -297,11 +358,24 @@ fn bin_exprs(v: Arg, size: Arg) -> Result<Expr, String> {
                 return Ok(from_nanos(floor_to(nanos(v.expr), nanos(size.expr)), v.ty));
             }
             let shifted = nanos(v.expr) + lit(shift);
-            Ok(from_nanos(floor_to(shifted, nanos(size.expr)) - lit(shift), v.ty))
+            Ok(from_nanos(
+                floor_to(shifted, nanos(size.expr)) - lit(shift),
+                v.ty,
+            ))
         }
         (KustoType::Int | KustoType::Long, KustoType::Int | KustoType::Long) => {
-            let t = if v.ty == KustoType::Long || size.ty == KustoType::Long { DataType::Int64 } else { DataType::Int32 };
-            Ok(cast(floor_to(cast(v.expr, DataType::Int64), cast(size.expr, DataType::Int64)), t))
+            let t = if v.ty == KustoType::Long || size.ty == KustoType::Long {
+                DataType::Int64
+            } else {
+                DataType::Int32
+            };
+            Ok(cast(
+                floor_to(
+                    cast(v.expr, DataType::Int64),
+                    cast(size.expr, DataType::Int64),
+                ),
+                t,
+            ))
         }
         (a, b) if a.is_numeric() && b.is_numeric() => {
             let x = cast(v.expr, DataType::Float64);
@@ -319,26 +393,47 @@ pub fn bin_at(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
         _ => return Err("bin_at(value, size, start)".into()),
     };
     if v.ty != at.ty {
-        return Err(format!("bin_at(): value is {} but start is {}", v.ty, at.ty));
+        return Err(format!(
+            "bin_at(): value is {} but start is {}",
+            v.ty, at.ty
+        ));
     }
     match v.ty {
         KustoType::DateTime | KustoType::Timespan => {
             let shifted = nanos(v.expr) - nanos(at.expr.clone());
-            Ok(from_nanos(floor_to(shifted, nanos(size.expr)) + nanos(at.expr), v.ty))
+            Ok(from_nanos(
+                floor_to(shifted, nanos(size.expr)) + nanos(at.expr),
+                v.ty,
+            ))
         }
         t if t.is_numeric() => {
             let x = cast(v.expr, DataType::Float64) - cast(at.expr.clone(), DataType::Float64);
             let s = cast(size.expr, DataType::Float64);
             let r = df::floor(x / s.clone()) * s + cast(at.expr, DataType::Float64);
-            Ok(if t == KustoType::Real { r } else { cast(r, t.to_arrow()) })
+            Ok(if t == KustoType::Real {
+                r
+            } else {
+                cast(r, t.to_arrow())
+            })
         }
-        t => Err(super::type_error("bin_at", "a number, datetime or timespan", t)),
+        t => Err(super::type_error(
+            "bin_at",
+            "a number, datetime or timespan",
+            t,
+        )),
     }
 }
 
-fn period_call(udf: &Arc<ScalarUDF>, a: Vec<Arg>, period: &str, func: &str) -> Result<Expr, String> {
+fn period_call(
+    udf: &Arc<ScalarUDF>,
+    a: Vec<Arg>,
+    period: &str,
+    func: &str,
+) -> Result<Expr, String> {
     let mut it = a.into_iter();
-    let dt = it.next().ok_or_else(|| format!("{func}() takes a datetime"))?;
+    let dt = it
+        .next()
+        .ok_or_else(|| format!("{func}() takes a datetime"))?;
     datetime_arg(&dt, func)?;
     let mut args = vec![dt.expr, lit(period)];
     if let Some(off) = it.next() {
@@ -373,7 +468,10 @@ pub fn endofyear(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
 }
 
 fn part(a: Vec<Arg>, part: &str, func: &str) -> Result<Expr, String> {
-    let dt = a.into_iter().next().ok_or_else(|| format!("{func}() takes a datetime"))?;
+    let dt = a
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("{func}() takes a datetime"))?;
     datetime_arg(&dt, func)?;
     Ok(DATEPART.call(vec![lit(part), dt.expr]))
 }
@@ -420,11 +518,17 @@ pub fn make_timespan(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
 }
 pub fn unixtime_seconds(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let v = a.into_iter().next().ok_or("takes a number")?;
-    Ok(from_nanos(cast(cast(v.expr, DataType::Float64) * lit(1e9), DataType::Int64), KustoType::DateTime))
+    Ok(from_nanos(
+        cast(cast(v.expr, DataType::Float64) * lit(1e9), DataType::Int64),
+        KustoType::DateTime,
+    ))
 }
 pub fn unixtime_millis(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let v = a.into_iter().next().ok_or("takes a number")?;
-    Ok(from_nanos(cast(cast(v.expr, DataType::Float64) * lit(1e6), DataType::Int64), KustoType::DateTime))
+    Ok(from_nanos(
+        cast(cast(v.expr, DataType::Float64) * lit(1e6), DataType::Int64),
+        KustoType::DateTime,
+    ))
 }
 
 #[cfg(test)]
@@ -444,6 +548,9 @@ mod tests {
     fn weeks_start_on_sunday() {
         // 2024-02-14 is a Wednesday; its week starts Sunday 2024-02-11.
         let t = days_from_civil(2024, 2, 14) * NANOS_PER_DAY;
-        assert_eq!(start_of(t, Period::Week, 0), Some(days_from_civil(2024, 2, 11) * NANOS_PER_DAY));
+        assert_eq!(
+            start_of(t, Period::Week, 0),
+            Some(days_from_civil(2024, 2, 11) * NANOS_PER_DAY)
+        );
     }
 }

@@ -13,23 +13,60 @@ use std::sync::Arc;
 
 kusto_udf!(GET, "kql_dynamic_get", ret::dynamic, eval_get);
 kusto_udf!(GETTYPE, "kql_gettype", ret::utf8, eval_gettype);
-kusto_udf!(ARRAY_LENGTH, "kql_array_length", ret::int64, eval_array_length);
+kusto_udf!(
+    ARRAY_LENGTH,
+    "kql_array_length",
+    ret::int64,
+    eval_array_length
+);
 kusto_udf!(BAG_KEYS, "kql_bag_keys", ret::dynamic, eval_bag_keys);
 kusto_udf!(PACK_ARRAY, "kql_pack_array", ret::dynamic, eval_pack_array);
 kusto_udf!(PACK, "kql_pack", ret::dynamic, eval_pack);
-kusto_udf!(ARRAY_CONCAT, "kql_array_concat", ret::dynamic, eval_array_concat);
+kusto_udf!(
+    ARRAY_CONCAT,
+    "kql_array_concat",
+    ret::dynamic,
+    eval_array_concat
+);
 kusto_udf!(ARRAY_SUM, "kql_array_sum", ret::float64, eval_array_sum);
 kusto_udf!(ARRAY_SORT, "kql_array_sort", ret::dynamic, eval_array_sort);
-kusto_udf!(ARRAY_REVERSE, "kql_array_reverse", ret::dynamic, eval_array_reverse);
-kusto_udf!(ARRAY_SLICE, "kql_array_slice", ret::dynamic, eval_array_slice);
-kusto_udf!(ARRAY_INDEX_OF, "kql_array_index_of", ret::int64, eval_array_index_of);
+kusto_udf!(
+    ARRAY_REVERSE,
+    "kql_array_reverse",
+    ret::dynamic,
+    eval_array_reverse
+);
+kusto_udf!(
+    ARRAY_SLICE,
+    "kql_array_slice",
+    ret::dynamic,
+    eval_array_slice
+);
+kusto_udf!(
+    ARRAY_INDEX_OF,
+    "kql_array_index_of",
+    ret::int64,
+    eval_array_index_of
+);
 kusto_udf!(BAG_MERGE, "kql_bag_merge", ret::dynamic, eval_bag_merge);
 kusto_udf!(TO_JSON, "kql_dynamic_to_json", ret::utf8, eval_to_json);
 
 pub fn udfs() -> Vec<Arc<ScalarUDF>> {
     [
-        &GET, &GETTYPE, &ARRAY_LENGTH, &BAG_KEYS, &PACK_ARRAY, &PACK, &ARRAY_CONCAT, &ARRAY_SUM,
-        &ARRAY_SORT, &ARRAY_REVERSE, &ARRAY_SLICE, &ARRAY_INDEX_OF, &BAG_MERGE, &TO_JSON,
+        &GET,
+        &GETTYPE,
+        &ARRAY_LENGTH,
+        &BAG_KEYS,
+        &PACK_ARRAY,
+        &PACK,
+        &ARRAY_CONCAT,
+        &ARRAY_SUM,
+        &ARRAY_SORT,
+        &ARRAY_REVERSE,
+        &ARRAY_SLICE,
+        &ARRAY_INDEX_OF,
+        &BAG_MERGE,
+        &TO_JSON,
     ]
     .into_iter()
     .map(|u| Arc::clone(u))
@@ -51,7 +88,9 @@ fn json_of(v: &KValue) -> Option<Json> {
 
 fn eval_get(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::Dynamic, |v| {
-        let Some(j) = json_of(&v[0]) else { return KValue::Null };
+        let Some(j) = json_of(&v[0]) else {
+            return KValue::Null;
+        };
         let found = match (&j, &v[1]) {
             (Json::Object(m), KValue::String(k)) => m.get(k).cloned(),
             (Json::Array(a), key) => key.as_i64().and_then(|i| {
@@ -92,7 +131,9 @@ fn type_name(v: &KValue) -> &'static str {
 }
 
 fn eval_gettype(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
-    map_rows(args, rows, KustoType::String, |v| KValue::String(type_name(&v[0]).into()))
+    map_rows(args, rows, KustoType::String, |v| {
+        KValue::String(type_name(&v[0]).into())
+    })
 }
 
 fn eval_array_length(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
@@ -104,14 +145,18 @@ fn eval_array_length(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 
 fn eval_bag_keys(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::Dynamic, |v| match json_of(&v[0]) {
-        Some(Json::Object(m)) => KValue::Dynamic(Json::Array(m.keys().map(|k| Json::String(k.clone())).collect())),
+        Some(Json::Object(m)) => KValue::Dynamic(Json::Array(
+            m.keys().map(|k| Json::String(k.clone())).collect(),
+        )),
         _ => KValue::Null,
     })
 }
 
 fn eval_pack_array(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::Dynamic, |v| {
-        KValue::Dynamic(Json::Array(v.iter().map(|x| json_of(x).unwrap_or(Json::Null)).collect()))
+        KValue::Dynamic(Json::Array(
+            v.iter().map(|x| json_of(x).unwrap_or(Json::Null)).collect(),
+        ))
     })
 }
 
@@ -172,7 +217,8 @@ fn eval_array_sort(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         Some(Json::Array(mut a)) => {
             let desc = matches!(v.get(1), Some(KValue::Bool(true)));
             let nulls_last = !matches!(v.get(2), Some(KValue::Bool(false)));
-            let (mut nulls, mut vals): (Vec<Json>, Vec<Json>) = a.drain(..).partition(Json::is_null);
+            let (mut nulls, mut vals): (Vec<Json>, Vec<Json>) =
+                a.drain(..).partition(Json::is_null);
             vals.sort_by(|x, y| if desc { cmp_json(y, x) } else { cmp_json(x, y) });
             if nulls_last {
                 vals.append(&mut nulls);
@@ -197,27 +243,33 @@ fn eval_array_reverse(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 }
 
 fn eval_array_slice(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
-    map_rows(args, rows, KustoType::Dynamic, |v| match (json_of(&v[0]), v[1].as_i64(), v[2].as_i64()) {
-        (Some(Json::Array(a)), Some(s), Some(e)) => {
-            let n = a.len() as i64;
-            let fix = |i: i64| if i < 0 { n + i } else { i };
-            let (s, e) = (fix(s).max(0), fix(e).min(n - 1));
-            if s > e || s >= n {
-                return KValue::Dynamic(Json::Array(vec![]));
+    map_rows(args, rows, KustoType::Dynamic, |v| {
+        match (json_of(&v[0]), v[1].as_i64(), v[2].as_i64()) {
+            (Some(Json::Array(a)), Some(s), Some(e)) => {
+                let n = a.len() as i64;
+                let fix = |i: i64| if i < 0 { n + i } else { i };
+                let (s, e) = (fix(s).max(0), fix(e).min(n - 1));
+                if s > e || s >= n {
+                    return KValue::Dynamic(Json::Array(vec![]));
+                }
+                KValue::Dynamic(Json::Array(a[s as usize..=e as usize].to_vec()))
             }
-            KValue::Dynamic(Json::Array(a[s as usize..=e as usize].to_vec()))
+            _ => KValue::Null,
         }
-        _ => KValue::Null,
     })
 }
 
 fn eval_array_index_of(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
-    map_rows(args, rows, KustoType::Long, |v| match (json_of(&v[0]), json_of(&v[1])) {
-        (Some(Json::Array(a)), Some(needle)) => {
-            let pos = a.iter().position(|x| x == &needle || (x.as_f64().is_some() && x.as_f64() == needle.as_f64()));
-            KValue::Long(pos.map_or(-1, |p| p as i64))
+    map_rows(args, rows, KustoType::Long, |v| {
+        match (json_of(&v[0]), json_of(&v[1])) {
+            (Some(Json::Array(a)), Some(needle)) => {
+                let pos = a.iter().position(|x| {
+                    x == &needle || (x.as_f64().is_some() && x.as_f64() == needle.as_f64())
+                });
+                KValue::Long(pos.map_or(-1, |p| p as i64))
+            }
+            _ => KValue::Null,
         }
-        _ => KValue::Null,
     })
 }
 
@@ -260,7 +312,9 @@ pub fn bag_keys(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
 }
 pub fn pack_array(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     if a.is_empty() {
-        return Ok(lit(datafusion::common::ScalarValue::LargeUtf8(Some("[]".into()))));
+        return Ok(lit(datafusion::common::ScalarValue::LargeUtf8(Some(
+            "[]".into(),
+        ))));
     }
     call(&PACK_ARRAY, a)
 }
@@ -269,7 +323,9 @@ pub fn pack(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
         return Err("bag_pack() takes key/value pairs".into());
     }
     if a.is_empty() {
-        return Ok(lit(datafusion::common::ScalarValue::LargeUtf8(Some("{}".into()))));
+        return Ok(lit(datafusion::common::ScalarValue::LargeUtf8(Some(
+            "{}".into(),
+        ))));
     }
     call(&PACK, a)
 }

@@ -19,11 +19,19 @@ pub fn udfs() -> Vec<Arc<ScalarUDF>> {
 }
 
 fn ret_values(_: &[DataType]) -> Result<DataType> {
-    Ok(DataType::List(Arc::new(Field::new("item", DataType::LargeUtf8, true))))
+    Ok(DataType::List(Arc::new(Field::new(
+        "item",
+        DataType::LargeUtf8,
+        true,
+    ))))
 }
 
 fn ret_index(_: &[DataType]) -> Result<DataType> {
-    Ok(DataType::List(Arc::new(Field::new("item", DataType::Int64, true))))
+    Ok(DataType::List(Arc::new(Field::new(
+        "item",
+        DataType::Int64,
+        true,
+    ))))
 }
 
 /// `values(d, limit)`: the expanded elements as dynamic JSON texts.
@@ -39,7 +47,10 @@ pub fn index(d: Expr, limit: Expr) -> Expr {
 fn elements(v: &KValue, limit: usize) -> Vec<Option<String>> {
     let items: Vec<Option<String>> = match v {
         KValue::Null => vec![None],
-        KValue::Dynamic(Json::Array(a)) => a.iter().map(|j| (!j.is_null()).then(|| j.to_string())).collect(),
+        KValue::Dynamic(Json::Array(a)) => a
+            .iter()
+            .map(|j| (!j.is_null()).then(|| j.to_string()))
+            .collect(),
         KValue::Dynamic(Json::Object(m)) => m
             .iter()
             .map(|(k, val)| {
@@ -55,7 +66,9 @@ fn elements(v: &KValue, limit: usize) -> Vec<Option<String>> {
 
 fn limit_of(args: &[ArrayRef], row: usize) -> Result<usize> {
     Ok(match args.get(1) {
-        Some(a) => KValue::from_array(a, row)?.as_i64().map_or(usize::MAX, |l| l.max(0) as usize),
+        Some(a) => KValue::from_array(a, row)?
+            .as_i64()
+            .map_or(usize::MAX, |l| l.max(0) as usize),
         None => usize::MAX,
     })
 }

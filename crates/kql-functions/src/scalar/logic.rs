@@ -18,11 +18,15 @@ pub fn condition(arg: Arg) -> Result<Expr, String> {
 /// Brings branch values to one type the way Kusto unifies them (a typed null
 /// or numeric widening); mismatched kinds are an error.
 pub fn unify(values: Vec<Arg>) -> Result<Vec<Expr>, String> {
-    let target = common_type(values.iter().map(|a| (a.ty, a.literal.as_ref().is_some_and(|l| l.is_null()))))
-        .ok_or_else(|| {
-            let names: Vec<_> = values.iter().map(|a| a.ty.name()).collect();
-            format!("branches have different types: {}", names.join(", "))
-        })?;
+    let target = common_type(
+        values
+            .iter()
+            .map(|a| (a.ty, a.literal.as_ref().is_some_and(|l| l.is_null()))),
+    )
+    .ok_or_else(|| {
+        let names: Vec<_> = values.iter().map(|a| a.ty.name()).collect();
+        format!("branches have different types: {}", names.join(", "))
+    })?;
     Ok(values.into_iter().map(|a| to_type(a, target)).collect())
 }
 
@@ -100,7 +104,9 @@ pub fn case(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
 }
 
 fn single(a: Vec<Arg>) -> Result<Arg, String> {
-    a.into_iter().next().ok_or_else(|| "missing argument".to_string())
+    a.into_iter()
+        .next()
+        .ok_or_else(|| "missing argument".to_string())
 }
 
 pub fn isnull(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {

@@ -13,7 +13,10 @@ pub fn udfs() -> Vec<Arc<ScalarUDF>> {
 }
 
 fn num(a: Vec<Arg>, func: &str) -> Result<Arg, String> {
-    let arg = a.into_iter().next().ok_or_else(|| format!("{func}() takes a number"))?;
+    let arg = a
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("{func}() takes a number"))?;
     if arg.ty.is_numeric() {
         Ok(arg)
     } else {
@@ -28,7 +31,10 @@ fn real(e: Expr) -> Expr {
 pub fn abs(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let arg = a.into_iter().next().ok_or("abs() takes a number")?;
     match arg.ty {
-        KustoType::Timespan => Ok(cast(df::abs(cast(arg.expr, DataType::Int64)), arg.ty.to_arrow())),
+        KustoType::Timespan => Ok(cast(
+            df::abs(cast(arg.expr, DataType::Int64)),
+            arg.ty.to_arrow(),
+        )),
         t if t.is_numeric() => Ok(df::abs(arg.expr)),
         t => Err(super::type_error("abs", "a number", t)),
     }
@@ -37,7 +43,9 @@ pub fn abs(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
 pub fn round(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let mut it = a.into_iter();
     let v = num(it.next().into_iter().collect(), "round")?;
-    let digits = it.next().map_or(lit(0i64), |d| cast(d.expr, DataType::Int64));
+    let digits = it
+        .next()
+        .map_or(lit(0i64), |d| cast(d.expr, DataType::Int64));
     Ok(match v.ty {
         KustoType::Int | KustoType::Long => v.expr,
         _ => df::round(vec![real(v.expr), digits]),
@@ -78,14 +86,20 @@ pub fn sign(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let v = num(a, "sign")?;
     let t = v.ty;
     let s = df::signum(real(v.expr));
-    Ok(if t == KustoType::Real { s } else { cast(s, t.to_arrow()) })
+    Ok(if t == KustoType::Real {
+        s
+    } else {
+        cast(s, t.to_arrow())
+    })
 }
 pub fn isnan(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(df::isnan(real(num(a, "isnan")?.expr)))
 }
 pub fn isinf(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let v = real(num(a, "isinf")?.expr);
-    Ok(v.clone().eq(lit(f64::INFINITY)).or(v.eq(lit(f64::NEG_INFINITY))))
+    Ok(v.clone()
+        .eq(lit(f64::INFINITY))
+        .or(v.eq(lit(f64::NEG_INFINITY))))
 }
 pub fn isfinite(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let v = real(num(a, "isfinite")?.expr);

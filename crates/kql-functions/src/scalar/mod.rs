@@ -9,8 +9,9 @@ use std::sync::Arc;
 /// Declares a lazily built Kusto UDF.
 macro_rules! kusto_udf {
     ($static:ident, $name:literal, $ret:expr, $eval:expr) => {
-        pub static $static: std::sync::LazyLock<std::sync::Arc<datafusion::logical_expr::ScalarUDF>> =
-            std::sync::LazyLock::new(|| crate::udf::KustoUdf::new($name, $ret, $eval).into_udf());
+        pub static $static: std::sync::LazyLock<
+            std::sync::Arc<datafusion::logical_expr::ScalarUDF>,
+        > = std::sync::LazyLock::new(|| crate::udf::KustoUdf::new($name, $ret, $eval).into_udf());
     };
 }
 
@@ -109,8 +110,18 @@ pub static FUNCTIONS: &[ScalarFunction] = &[
     f!("datetime_part", 2, 2, datetime::datetime_part),
     f!("make_datetime", 1, 7, datetime::make_datetime),
     f!("make_timespan", 1, 5, datetime::make_timespan),
-    f!("unixtime_seconds_todatetime", 1, 1, datetime::unixtime_seconds),
-    f!("unixtime_milliseconds_todatetime", 1, 1, datetime::unixtime_millis),
+    f!(
+        "unixtime_seconds_todatetime",
+        1,
+        1,
+        datetime::unixtime_seconds
+    ),
+    f!(
+        "unixtime_milliseconds_todatetime",
+        1,
+        1,
+        datetime::unixtime_millis
+    ),
     // math
     f!("abs", 1, 1, math::abs),
     f!("round", 1, 2, math::round),

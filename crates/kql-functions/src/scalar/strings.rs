@@ -33,19 +33,84 @@ macro_rules! predicate_udf {
     };
 }
 
-predicate_udf!(CONTAINS, e_contains, "kql_contains", StrPredicate::Contains, false);
-predicate_udf!(CONTAINS_CS, e_contains_cs, "kql_contains_cs", StrPredicate::Contains, true);
+predicate_udf!(
+    CONTAINS,
+    e_contains,
+    "kql_contains",
+    StrPredicate::Contains,
+    false
+);
+predicate_udf!(
+    CONTAINS_CS,
+    e_contains_cs,
+    "kql_contains_cs",
+    StrPredicate::Contains,
+    true
+);
 predicate_udf!(HAS, e_has, "kql_has", StrPredicate::Has, false);
 predicate_udf!(HAS_CS, e_has_cs, "kql_has_cs", StrPredicate::Has, true);
-predicate_udf!(HASPREFIX, e_hasprefix, "kql_hasprefix", StrPredicate::HasPrefix, false);
-predicate_udf!(HASPREFIX_CS, e_hasprefix_cs, "kql_hasprefix_cs", StrPredicate::HasPrefix, true);
-predicate_udf!(HASSUFFIX, e_hassuffix, "kql_hassuffix", StrPredicate::HasSuffix, false);
-predicate_udf!(HASSUFFIX_CS, e_hassuffix_cs, "kql_hassuffix_cs", StrPredicate::HasSuffix, true);
-predicate_udf!(STARTSWITH, e_startswith, "kql_startswith", StrPredicate::StartsWith, false);
-predicate_udf!(STARTSWITH_CS, e_startswith_cs, "kql_startswith_cs", StrPredicate::StartsWith, true);
-predicate_udf!(ENDSWITH, e_endswith, "kql_endswith", StrPredicate::EndsWith, false);
-predicate_udf!(ENDSWITH_CS, e_endswith_cs, "kql_endswith_cs", StrPredicate::EndsWith, true);
-kusto_udf!(MATCHES_REGEX, "kql_matches_regex", ret::boolean, eval_matches_regex);
+predicate_udf!(
+    HASPREFIX,
+    e_hasprefix,
+    "kql_hasprefix",
+    StrPredicate::HasPrefix,
+    false
+);
+predicate_udf!(
+    HASPREFIX_CS,
+    e_hasprefix_cs,
+    "kql_hasprefix_cs",
+    StrPredicate::HasPrefix,
+    true
+);
+predicate_udf!(
+    HASSUFFIX,
+    e_hassuffix,
+    "kql_hassuffix",
+    StrPredicate::HasSuffix,
+    false
+);
+predicate_udf!(
+    HASSUFFIX_CS,
+    e_hassuffix_cs,
+    "kql_hassuffix_cs",
+    StrPredicate::HasSuffix,
+    true
+);
+predicate_udf!(
+    STARTSWITH,
+    e_startswith,
+    "kql_startswith",
+    StrPredicate::StartsWith,
+    false
+);
+predicate_udf!(
+    STARTSWITH_CS,
+    e_startswith_cs,
+    "kql_startswith_cs",
+    StrPredicate::StartsWith,
+    true
+);
+predicate_udf!(
+    ENDSWITH,
+    e_endswith,
+    "kql_endswith",
+    StrPredicate::EndsWith,
+    false
+);
+predicate_udf!(
+    ENDSWITH_CS,
+    e_endswith_cs,
+    "kql_endswith_cs",
+    StrPredicate::EndsWith,
+    true
+);
+kusto_udf!(
+    MATCHES_REGEX,
+    "kql_matches_regex",
+    ret::boolean,
+    eval_matches_regex
+);
 kusto_udf!(SUBSTRING, "kql_substring", ret::utf8, eval_substring);
 kusto_udf!(INDEXOF, "kql_indexof", ret::int64, eval_indexof);
 kusto_udf!(COUNTOF, "kql_countof", ret::int64, eval_countof);
@@ -59,9 +124,28 @@ kusto_udf!(EXTRACT, "kql_extract", ret::utf8, eval_extract);
 
 pub fn udfs() -> Vec<Arc<ScalarUDF>> {
     [
-        &CONTAINS, &CONTAINS_CS, &HAS, &HAS_CS, &HASPREFIX, &HASPREFIX_CS, &HASSUFFIX,
-        &HASSUFFIX_CS, &STARTSWITH, &STARTSWITH_CS, &ENDSWITH, &ENDSWITH_CS, &MATCHES_REGEX,
-        &SUBSTRING, &INDEXOF, &COUNTOF, &SPLIT, &REVERSE, &STRREP, &TRIM, &TRIM_START, &TRIM_END,
+        &CONTAINS,
+        &CONTAINS_CS,
+        &HAS,
+        &HAS_CS,
+        &HASPREFIX,
+        &HASPREFIX_CS,
+        &HASSUFFIX,
+        &HASSUFFIX_CS,
+        &STARTSWITH,
+        &STARTSWITH_CS,
+        &ENDSWITH,
+        &ENDSWITH_CS,
+        &MATCHES_REGEX,
+        &SUBSTRING,
+        &INDEXOF,
+        &COUNTOF,
+        &SPLIT,
+        &REVERSE,
+        &STRREP,
+        &TRIM,
+        &TRIM_START,
+        &TRIM_END,
         &EXTRACT,
     ]
     .into_iter()
@@ -114,7 +198,11 @@ fn term_match(hay: &str, needle: &str, start_bound: bool, end_bound: bool) -> bo
     while let Some(pos) = hay[from..].find(needle) {
         let s = from + pos;
         let e = s + needle.len();
-        let ok_start = !start_bound || hay[..s].chars().next_back().is_none_or(|c| !is_term_char(c));
+        let ok_start = !start_bound
+            || hay[..s]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_term_char(c));
         let ok_end = !end_bound || hay[e..].chars().next().is_none_or(|c| !is_term_char(c));
         if ok_start && ok_end {
             return true;
@@ -148,7 +236,11 @@ fn eval_predicate(args: &[ArrayRef], rows: usize, op: StrPredicate, cs: bool) ->
     let out: BooleanArray = (0..rows)
         .map(|i| {
             let h = if hay.is_null(i) { "" } else { hay.value(i) };
-            let n = if needle.is_null(i) { "" } else { needle.value(i) };
+            let n = if needle.is_null(i) {
+                ""
+            } else {
+                needle.value(i)
+            };
             Some(string_predicate(h, n, op, cs))
         })
         .collect();
@@ -213,7 +305,11 @@ fn eval_indexof(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         if start < 0 || start as usize > s.len() || occurrence < 1 {
             return KValue::Long(-1);
         }
-        let end = if length < 0 { s.len() } else { (start as usize + length as usize).min(s.len()) };
+        let end = if length < 0 {
+            s.len()
+        } else {
+            (start as usize + length as usize).min(s.len())
+        };
         let mut found = 0;
         let mut i = start as usize;
         while i + needle.len() <= end {
@@ -261,7 +357,9 @@ fn eval_split(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         let parts: Vec<serde_json::Value> = if d.is_empty() {
             vec![serde_json::Value::String(s)]
         } else {
-            s.split(d.as_str()).map(|p| serde_json::Value::String(p.to_string())).collect()
+            s.split(d.as_str())
+                .map(|p| serde_json::Value::String(p.to_string()))
+                .collect()
         };
         match v.get(2) {
             Some(i) if !i.is_null() => match i.as_i64() {
@@ -343,7 +441,9 @@ fn strings(a: Vec<Arg>) -> Vec<Expr> {
 }
 
 fn first(a: Vec<Arg>) -> Result<Arg, String> {
-    a.into_iter().next().ok_or_else(|| "missing argument".to_string())
+    a.into_iter()
+        .next()
+        .ok_or_else(|| "missing argument".to_string())
 }
 
 fn udf_call(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
@@ -351,10 +451,16 @@ fn udf_call(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
 }
 
 pub fn strlen(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(cast_expr(df::character_length(as_string(first(a)?)), DataType::Int64))
+    Ok(cast_expr(
+        df::character_length(as_string(first(a)?)),
+        DataType::Int64,
+    ))
 }
 pub fn string_size(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(cast_expr(df::octet_length(as_string(first(a)?)), DataType::Int64))
+    Ok(cast_expr(
+        df::octet_length(as_string(first(a)?)),
+        DataType::Int64,
+    ))
 }
 pub fn tolower(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(df::lower(as_string(first(a)?)))
@@ -427,12 +533,42 @@ mod tests {
 
     #[test]
     fn has_matches_whole_terms_only() {
-        assert!(string_predicate("error code 500", "error", StrPredicate::Has, false));
-        assert!(!string_predicate("error code", "err", StrPredicate::Has, false));
-        assert!(string_predicate("Error code", "error code", StrPredicate::Has, false));
+        assert!(string_predicate(
+            "error code 500",
+            "error",
+            StrPredicate::Has,
+            false
+        ));
+        assert!(!string_predicate(
+            "error code",
+            "err",
+            StrPredicate::Has,
+            false
+        ));
+        assert!(string_predicate(
+            "Error code",
+            "error code",
+            StrPredicate::Has,
+            false
+        ));
         assert!(!string_predicate("Error", "error", StrPredicate::Has, true));
-        assert!(string_predicate("/api/chat/completions", "chat", StrPredicate::Has, false));
-        assert!(string_predicate("hello world", "wor", StrPredicate::HasPrefix, false));
-        assert!(string_predicate("hello world", "rld", StrPredicate::HasSuffix, false));
+        assert!(string_predicate(
+            "/api/chat/completions",
+            "chat",
+            StrPredicate::Has,
+            false
+        ));
+        assert!(string_predicate(
+            "hello world",
+            "wor",
+            StrPredicate::HasPrefix,
+            false
+        ));
+        assert!(string_predicate(
+            "hello world",
+            "rld",
+            StrPredicate::HasSuffix,
+            false
+        ));
     }
 }
