@@ -32,7 +32,19 @@ impl std::error::Error for UsageError {}
 /// Runs one command and returns the process exit code; every error has been
 /// printed to stderr by then.
 pub fn run(cli: Cli) -> ExitCode {
-    match execute(cli) {
+    // Planning recurses over the query's expression tree: run on a thread with a
+    // large stack (address space only) so deep queries cannot overflow it.
+    let worker = std::thread::Builder::new()
+        .name("kql".into())
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || execute(cli));
+    let outcome = match worker {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error: the query thread stopped"))),
+        Err(e) => Err(anyhow::anyhow!("cannot start the query thread: {e}")),
+    };
+    match outcome {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(error) => ExitCode::from(report_error(&error)),
     }
@@ -43,6 +55,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
     // runtime is what lets a query use more than one core.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(64 * 1024 * 1024)
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {

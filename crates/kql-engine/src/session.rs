@@ -13,6 +13,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+/// Stack for query threads: address space only, pages are touched on use.
+const QUERY_STACK_BYTES: usize = 256 * 1024 * 1024;
+
 /// What a query returned: Arrow batches whose column types map to Kusto types,
 /// and the chart that `render` asked for, if any.
 #[derive(Debug, Clone)]
@@ -177,13 +180,29 @@ impl Session {
         })
     }
 
-    /// [`Session::query`] for callers without an async runtime (tests, simple tools).
+    /// [`Session::query`] for callers without an async runtime (the CLI, tests).
+    ///
+    /// Planning and optimizing recurse over the query's expression tree, so the
+    /// query runs on a thread with a large stack: a deeply nested query fails
+    /// with an error (or succeeds) instead of overflowing a small stack.
     pub fn query_blocking(&self, text: &str) -> Result<QueryResult, EngineError> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| EngineError::Usage(format!("cannot start runtime: {e}")))?;
-        rt.block_on(self.query(text))
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .name("kql-query".into())
+                .stack_size(QUERY_STACK_BYTES)
+                .spawn_scoped(scope, || {
+                    let rt = tokio::runtime::Builder::new_multi_thread()
+                        .enable_all()
+                        .thread_stack_size(QUERY_STACK_BYTES)
+                        .build()
+                        .map_err(|e| EngineError::Usage(format!("cannot start runtime: {e}")))?;
+                    rt.block_on(self.query(text))
+                })
+                .map_err(|e| EngineError::Usage(format!("cannot start query thread: {e}")))?;
+            worker
+                .join()
+                .unwrap_or_else(|_| Err(EngineError::Usage("the query thread failed".into())))
+        })
     }
 }
 

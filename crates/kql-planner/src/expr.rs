@@ -627,6 +627,8 @@ fn call_user_function(
         ));
     }
     let mut inner = scope.clone();
+    // Kusto functions cannot call themselves; without this a self-call would recurse forever.
+    inner.functions.remove(&name.name);
     for (i, param) in f.params.iter().enumerate() {
         let value = match (args.get(i), &param.default) {
             (Some(a), _) => lower_depth(p, scope, schema, a, depth + 1)?,
