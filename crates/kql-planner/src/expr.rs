@@ -116,6 +116,31 @@ fn lower_depth(
                 UnaryOp::Neg => negate(v, e.span),
             }
         }
+        ExprKind::Binary { op, left, right } if matches!(left.kind, ExprKind::Star) => {
+            // `* has "x"`: true when any string-like column matches.
+            let needle = l(right)?;
+            let mut any: Option<Expr> = None;
+            for f in schema.fields() {
+                let Some(ty) = KustoType::from_arrow(f.data_type()) else {
+                    continue;
+                };
+                if !matches!(ty, KustoType::String | KustoType::Dynamic) {
+                    continue;
+                }
+                let m = binary(
+                    *op,
+                    TExpr::new(col(f.name()), ty),
+                    needle.clone(),
+                    schema,
+                    e.span,
+                )?;
+                any = Some(match any {
+                    None => m.expr,
+                    Some(prev) => prev.or(m.expr),
+                });
+            }
+            Ok(TExpr::new(any.unwrap_or(lit(false)), KustoType::Bool))
+        }
         ExprKind::Binary { op, left, right } => {
             let (a, b) = (l(left)?, l(right)?);
             binary(*op, a, b, schema, e.span)
@@ -426,15 +451,27 @@ fn arithmetic(
                 }
             };
             let (l, r) = (widen(a), widen(b));
+            let integral = x.is_integer() && y.is_integer();
+            // Integer division by zero is null in Kusto, not an error.
+            let r_div = if integral {
+                datafusion::functions::expr_fn::nullif(r.clone(), lit(0i64))
+            } else {
+                r.clone()
+            };
             let e = match op {
                 BinaryOp::Add => l + r,
                 BinaryOp::Sub => l - r,
                 BinaryOp::Mul => l * r,
-                BinaryOp::Div => l / r,
+                BinaryOp::Div if x == K::Decimal || y == K::Decimal => {
+                    // Decimal(38,18) division overflows DataFusion's decimal
+                    // arithmetic; compute in doubles and return a decimal.
+                    cast(real(l) / real(r), K::Decimal.to_arrow())
+                }
+                BinaryOp::Div => l / r_div,
                 // Kusto's modulo is never negative (Euclidean remainder).
                 _ => {
-                    let m = datafusion::functions::expr_fn::abs(r.clone());
-                    ((l % r) + m.clone()) % m
+                    let m = datafusion::functions::expr_fn::abs(r_div.clone());
+                    ((l % r_div) + m.clone()) % m
                 }
             };
             typed(e, schema, span)?

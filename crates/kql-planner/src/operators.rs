@@ -63,9 +63,10 @@ pub fn plan_operator(
             tables,
             span,
         } => {
-            let mut plans = vec![plan];
-            for t in tables {
-                plans.push(p.plan_tabular(&mut scope.clone(), t)?.0);
+            let mut plans = vec![(plan, "union_arg0".to_string())];
+            for (i, t) in tables.iter().enumerate() {
+                let name = crate::source::union_source_name(scope, t, i + 1);
+                plans.push((p.plan_tabular(&mut scope.clone(), t)?.0, name));
             }
             plan_union(params, plans, *span)?
         }
@@ -465,14 +466,16 @@ fn distinct(
 /// or only the columns common to all with `kind=inner`.
 pub fn plan_union(
     params: &[ast::OperatorParam],
-    plans: Vec<LogicalPlan>,
+    legs: Vec<(LogicalPlan, String)>,
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
     let mut inner = false;
+    let mut source_column: Option<String> = None;
     for prm in params {
         match (prm.name.name.as_str(), &prm.value.kind) {
             ("kind", ast::ExprKind::Ident(v)) if v.name == "inner" => inner = true,
             ("kind", ast::ExprKind::Ident(v)) if v.name == "outer" => inner = false,
+            ("withsource", ast::ExprKind::Ident(v)) => source_column = Some(v.name.clone()),
             ("isfuzzy", _) => {}
             (other, _) => {
                 return Err(PlanError::at(
@@ -482,6 +485,23 @@ pub fn plan_union(
             }
         }
     }
+    // withsource=Name: a first column saying which leg each row came from.
+    let plans: Vec<LogicalPlan> = match &source_column {
+        None => legs.into_iter().map(|(p, _)| p).collect(),
+        Some(col_name) => legs
+            .into_iter()
+            .map(|(p, leg)| {
+                let mut exprs = vec![lit(leg).alias(col_name.clone())];
+                exprs.extend(
+                    column_names(&p)
+                        .into_iter()
+                        .filter(|n| n != col_name)
+                        .map(|n| col(&n).alias(n)),
+                );
+                build_plan(LogicalPlanBuilder::from(p).project(exprs), span)
+            })
+            .collect::<Result<_, _>>()?,
+    };
     let mut iter = plans.into_iter();
     let Some(first) = iter.next() else {
         return Err(PlanError::at("union needs at least one table", span));

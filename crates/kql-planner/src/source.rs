@@ -49,7 +49,11 @@ pub fn plan_source(
         } => {
             let plans = tables
                 .iter()
-                .map(|t| p.plan_tabular(&mut scope.clone(), t).map(|r| r.0))
+                .enumerate()
+                .map(|(i, t)| {
+                    p.plan_tabular(&mut scope.clone(), t)
+                        .map(|r| (r.0, union_source_name(scope, t, i)))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             plan_union(params, plans, *span)
         }
@@ -85,6 +89,17 @@ fn table(p: &Planner<'_>, scope: &Scope, id: &ast::Ident) -> Result<LogicalPlan,
         ));
     };
     normalize(scan, id.span)
+}
+
+/// The `withsource=` value of a union leg: a stored table's name, otherwise
+/// `union_arg<i>` as Kusto names computed legs.
+pub fn union_source_name(scope: &Scope, t: &ast::TabularExpr, i: usize) -> String {
+    match &t.source {
+        Source::Table(id) if t.operators.is_empty() && !scope.tables.contains_key(&id.name) => {
+            id.name.clone()
+        }
+        _ => format!("union_arg{i}"),
+    }
 }
 
 /// Projects a scan to unqualified columns and makes strings non-null: Kusto

@@ -202,6 +202,24 @@ fn name_outputs(
 ) -> Result<Vec<String>, PlanError> {
     let n = defaults.len();
     let mut names = Vec::new();
+    // `x = arg_max(v, d)` names only the first column; the rest keep theirs.
+    if a.names.len() == 1 && n > 1 && matches!(fname, "arg_max" | "arg_min") {
+        let first = &a.names[0];
+        if taken.contains(&first.name) {
+            return Err(PlanError::at(
+                format!("duplicate column '{}' in summarize", first.name),
+                first.span,
+            ));
+        }
+        taken.push(first.name.clone());
+        let mut names = vec![first.name.clone()];
+        for d in defaults.into_iter().skip(1) {
+            let u = naming::unique(d, taken);
+            taken.push(u.clone());
+            names.push(u);
+        }
+        return Ok(names);
+    }
     if !a.names.is_empty() {
         if a.names.len() != n {
             return Err(PlanError::at(

@@ -323,6 +323,14 @@ impl Parser<'_> {
     }
 
     fn primary(&mut self) -> PResult<Expr> {
+        // `* has "x"`: a term over every column (the planner expands it).
+        if self.at("*") {
+            let span = self.expect("*")?;
+            return Ok(Expr {
+                kind: ExprKind::Star,
+                span,
+            });
+        }
         if self.at("(") {
             self.paren()
         } else if self.at_call() {
