@@ -588,6 +588,9 @@ fn call(
     if let Some(f) = scope.functions.get(&name.name) {
         return call_user_function(p, scope, schema, name, f, args, span, depth);
     }
+    if name.name == "toscalar" {
+        return toscalar(p, scope, args, span);
+    }
     if crate::window::is_window_function(&name.name) {
         let lowered = args
             .iter()
@@ -689,4 +692,50 @@ fn call_user_function(
         }
     }
     lower_depth(p, &inner, schema, body, depth + 1)
+}
+
+/// `toscalar(T)`: the first column of the first row of a tabular expression, as
+/// a scalar subquery that DataFusion evaluates once.
+fn toscalar(
+    p: &Planner<'_>,
+    scope: &Scope,
+    args: &[ast::Expr],
+    span: Span,
+) -> Result<TExpr, PlanError> {
+    let [arg] = args else {
+        return Err(PlanError::at(
+            "toscalar() takes one tabular expression",
+            span,
+        ));
+    };
+    let plan = match &arg.kind {
+        ExprKind::TabularArg(t) => p.plan_tabular(&mut scope.clone(), t)?.0,
+        ExprKind::Ident(id) => match scope.tables.get(&id.name) {
+            Some(plan) => plan.clone(),
+            None => {
+                crate::source::plan_source(p, &mut scope.clone(), &ast::Source::Table(id.clone()))?
+            }
+        },
+        _ => {
+            return Err(PlanError::at(
+                "toscalar() takes a tabular expression",
+                arg.span,
+            ));
+        }
+    };
+    let Some(first) = plan.schema().fields().first().cloned() else {
+        return Err(PlanError::at(
+            "toscalar(): the expression has no columns",
+            arg.span,
+        ));
+    };
+    let ty = KustoType::from_arrow(first.data_type())
+        .ok_or_else(|| PlanError::at("toscalar(): unsupported column type", arg.span))?;
+    let one = datafusion::logical_expr::LogicalPlanBuilder::from(plan)
+        .limit(0, Some(1))
+        .and_then(|b| b.project(vec![col(first.name()).alias(first.name())]))
+        .and_then(datafusion::logical_expr::LogicalPlanBuilder::build)
+        .map_err(|e| PlanError::datafusion(e, span))?;
+    let sub = datafusion::logical_expr::expr_fn::scalar_subquery(std::sync::Arc::new(one));
+    Ok(TExpr::new(sub, ty))
 }

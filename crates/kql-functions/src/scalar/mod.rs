@@ -31,6 +31,7 @@ pub mod conversion;
 pub mod datetime;
 pub mod dynamic;
 pub mod expand;
+pub mod formatting;
 pub mod logic;
 pub mod math;
 pub mod strings;
@@ -108,6 +109,9 @@ pub static FUNCTIONS: &[ScalarFunction] = &[
     f!("datetime_add", 3, 3, datetime::datetime_add),
     f!("datetime_diff", 3, 3, datetime::datetime_diff),
     f!("datetime_part", 2, 2, datetime::datetime_part),
+    f!("format_datetime", 2, 2, formatting::format_datetime_fn),
+    f!("format_timespan", 2, 2, formatting::format_timespan_fn),
+    f!("weekofyear", 1, 1, datetime::week_of_year),
     f!("make_datetime", 1, 7, datetime::make_datetime),
     f!("make_timespan", 1, 5, datetime::make_timespan),
     f!(
@@ -162,6 +166,7 @@ pub fn all_udfs() -> Vec<Arc<ScalarUDF>> {
     v.extend(datetime::udfs());
     v.extend(dynamic::udfs());
     v.extend(expand::udfs());
+    v.extend(formatting::udfs());
     v.extend(math::udfs());
     v
 }
