@@ -25,6 +25,39 @@ pub fn join(
     on: &[JoinCondition],
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
+    join_impl(p, scope, left, kind, right, on, span, false)
+}
+
+/// `lookup`: a join whose result keeps the key columns once (from the left).
+pub fn lookup(
+    p: &Planner<'_>,
+    scope: &Scope,
+    left: LogicalPlan,
+    kind: &JoinKind,
+    right: &ast::TabularExpr,
+    on: &[JoinCondition],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    if !matches!(kind, JoinKind::LeftOuter | JoinKind::Inner) {
+        return Err(PlanError::at(
+            "lookup supports kind=leftouter and kind=inner",
+            span,
+        ));
+    }
+    join_impl(p, scope, left, kind, right, on, span, true)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn join_impl(
+    p: &Planner<'_>,
+    scope: &Scope,
+    left: LogicalPlan,
+    kind: &JoinKind,
+    right: &ast::TabularExpr,
+    on: &[JoinCondition],
+    span: Span,
+    is_lookup: bool,
+) -> Result<LogicalPlan, PlanError> {
     let (right, _) = p.plan_tabular(&mut scope.clone(), right)?;
     let left_names = column_names(&left);
     let right_names = column_names(&right);
@@ -116,6 +149,9 @@ pub fn join(
     }
     if keep_right {
         for n in &right_names {
+            if is_lookup && rkeys.contains(n) {
+                continue;
+            }
             let mut name = n.clone();
             let mut i = 1;
             while taken.contains(&name) {

@@ -13,6 +13,7 @@ mod literal;
 mod mv_expand;
 mod naming;
 mod operators;
+mod parse;
 mod scope;
 mod source;
 mod summarize;

@@ -107,6 +107,19 @@ pub fn plan_operator(
             limit.as_ref(),
             *span,
         )?,
+        Operator::Parse {
+            params,
+            source,
+            pattern,
+            filter,
+            span,
+        } => crate::parse::parse(p, scope, plan, params, source, pattern, *filter, *span)?,
+        Operator::Lookup {
+            kind,
+            right,
+            on,
+            span,
+        } => crate::join::lookup(p, scope, plan, kind, right, on, *span)?,
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(
                 format!("operator '{name}' is not supported yet"),

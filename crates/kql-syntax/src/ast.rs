@@ -304,6 +304,22 @@ pub enum Operator {
         properties: Vec<OperatorParam>,
         span: Span,
     },
+    /// `parse [kind=simple|regex|relaxed] Expr with * "text" Name:type …`;
+    /// `parse-where` (`filter`) also drops the rows that do not match.
+    Parse {
+        params: Vec<OperatorParam>,
+        source: Expr,
+        pattern: Vec<ParsePart>,
+        filter: bool,
+        span: Span,
+    },
+    /// `lookup [kind=leftouter|inner] (T) on Key, $left.A == $right.B`
+    Lookup {
+        kind: JoinKind,
+        right: Box<TabularExpr>,
+        on: Vec<JoinCondition>,
+        span: Span,
+    },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
     /// Its arguments are skipped (up to the next top-level `|`) and not kept;
@@ -312,6 +328,17 @@ pub enum Operator {
         name: String,
         span: Span,
     },
+}
+
+/// One element of a `parse` pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParsePart {
+    /// A string constant (a regex in `kind=regex`).
+    Text(String),
+    /// `*`: any text.
+    Wildcard,
+    /// `Name` or `Name:type`: a captured column.
+    Column { name: Ident, ty: Option<TypeName> },
 }
 
 /// `mv-expand Col [to typeof(T)]` or `mv-expand Name = expr [to typeof(T)]`.

@@ -405,6 +405,42 @@ impl Display for Operator {
                 tables,
                 ..
             } => union(f, union_params, tables),
+            Operator::Lookup {
+                kind, right, on, ..
+            } => {
+                f.write_str("lookup")?;
+                if *kind != JoinKind::LeftOuter {
+                    write!(f, " kind={kind}")?;
+                }
+                write!(f, " ({right}) on ")?;
+                comma_list(f, on)
+            }
+            Operator::Parse {
+                params: parse_params,
+                source,
+                pattern,
+                filter,
+                ..
+            } => {
+                f.write_str(if *filter { "parse-where" } else { "parse" })?;
+                params(f, parse_params)?;
+                write!(f, " {source} with")?;
+                for part in pattern {
+                    match part {
+                        crate::ast::ParsePart::Text(t) => {
+                            write!(f, " {}", Literal::String(t.clone()))?
+                        }
+                        crate::ast::ParsePart::Wildcard => f.write_str(" *")?,
+                        crate::ast::ParsePart::Column { name, ty } => {
+                            write!(f, " {name}")?;
+                            if let Some(ty) = ty {
+                                write!(f, ":{ty}")?;
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            }
             Operator::MvExpand {
                 params: expand_params,
                 columns,

@@ -121,6 +121,7 @@ kusto_udf!(TRIM, "kql_trim", ret::utf8, eval_trim);
 kusto_udf!(TRIM_START, "kql_trim_start", ret::utf8, eval_trim_start);
 kusto_udf!(TRIM_END, "kql_trim_end", ret::utf8, eval_trim_end);
 kusto_udf!(EXTRACT, "kql_extract", ret::utf8, eval_extract);
+kusto_udf!(REGEX_GROUP, "kql_regex_group", ret::utf8, eval_regex_group);
 
 pub fn udfs() -> Vec<Arc<ScalarUDF>> {
     [
@@ -147,6 +148,7 @@ pub fn udfs() -> Vec<Arc<ScalarUDF>> {
         &TRIM_START,
         &TRIM_END,
         &EXTRACT,
+        &REGEX_GROUP,
     ]
     .into_iter()
     .map(|u| Arc::clone(u))
@@ -430,6 +432,31 @@ fn eval_extract(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         };
         let found = re
             .captures(&s)
+            .and_then(|c| c.get(group))
+            .map_or(String::new(), |m| m.as_str().to_string());
+        KValue::String(found)
+    })
+}
+
+/// `regex_group(text, pattern, n)`: capture group `n` of the first match, `""`
+/// when the pattern does not match (what `parse` extracts per column).
+pub fn regex_group(text: Expr, pattern: &str, group: usize) -> Expr {
+    REGEX_GROUP.call(vec![text, lit(pattern), lit(group as i64)])
+}
+
+fn eval_regex_group(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    let mut cache: Option<(String, Option<regex::Regex>)> = None;
+    map_rows(args, rows, KustoType::String, |v| {
+        let pat = v[1].to_kusto_string();
+        if cache.as_ref().is_none_or(|(p, _)| *p != pat) {
+            cache = Some((pat.clone(), regex::Regex::new(&pat).ok()));
+        }
+        let text = v[0].to_kusto_string();
+        let group = v[2].as_i64().unwrap_or(0).max(0) as usize;
+        let found = cache
+            .as_ref()
+            .and_then(|(_, r)| r.as_ref())
+            .and_then(|r| r.captures(&text))
             .and_then(|c| c.get(group))
             .map_or(String::new(), |m| m.as_str().to_string());
         KValue::String(found)

@@ -11,6 +11,7 @@ mod json;
 mod lexical;
 mod literals;
 mod operators;
+mod parse_op;
 mod sources;
 
 pub(crate) use expr::{COMPARISON_PRECEDENCE, precedence};

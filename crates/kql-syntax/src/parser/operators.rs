@@ -33,19 +33,19 @@ const SUPPORTED: &[&str] = &[
     "as",
     "getschema",
     "render",
+    "parse",
+    "parse-where",
+    "lookup",
 ];
 
 /// Real Kusto operators that are recognized but not modeled: they become
 /// `Operator::Unsupported` so the planner can name them in its error.
 const UNSUPPORTED: &[&str] = &[
-    "parse",
-    "parse-where",
     "parse-kv",
     "make-series",
     "mv-apply",
     "top-nested",
     "top-hitters",
-    "lookup",
     "scan",
     "search",
     "sample",
@@ -147,6 +147,9 @@ impl<'a> Parser<'a> {
                 })
             },
             "render" => Self::render,
+            "parse" => Self::parse_op,
+            "parse-where" => Self::parse_where_op,
+            "lookup" => Self::lookup,
             _ => return None,
         };
         Some(parse)
@@ -388,7 +391,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn join(&mut self, start: usize) -> PResult<Operator> {
+    pub(super) fn join(&mut self, start: usize) -> PResult<Operator> {
         let mut params = self.operator_params(&["kind"])?;
         let mut kind = JoinKind::InnerUnique;
         if let Some(i) = params.iter().position(|p| p.name.name == "kind") {
