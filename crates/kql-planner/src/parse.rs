@@ -12,12 +12,13 @@ use kql_functions::scalar::strings;
 use kql_syntax::ast::{self, ParsePart, Span};
 
 /// The regular expression text that captures one column of type `ty`.
-fn capture(ty: KustoType, last: bool) -> &'static str {
+fn capture(ty: KustoType, last: bool, regex_kind: bool) -> &'static str {
     match ty {
         KustoType::Int | KustoType::Long => r"(-?\d+)",
         KustoType::Real | KustoType::Decimal => r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)",
-        // The last column takes the rest of the text; the others as little as possible.
-        _ if last => "(.*)",
+        // In kind=regex strings are greedy; in the simple kind the last column
+        // takes the rest of the text and the others as little as possible.
+        _ if last || regex_kind => "(.*)",
         _ => "(.*?)",
     }
 }
@@ -76,7 +77,13 @@ pub fn parse(
                     None => KustoType::String,
                 };
                 let last = Some(i) == last_column && !trailing_text;
-                regex.push_str(capture(t, last));
+                if regex_kind && i > 0 && matches!(pattern[i - 1], ParsePart::Column { .. }) {
+                    return Err(PlanError::at(
+                        "parse kind=regex needs text between two columns",
+                        name.span,
+                    ));
+                }
+                regex.push_str(capture(t, last, regex_kind));
                 columns.push((name.name.clone(), t, name.span));
             }
         }

@@ -32,7 +32,7 @@ pub fn udfs() -> Vec<Arc<ScalarUDF>> {
 /// Splits a format into runs of one repeated letter and other characters.
 /// Kusto reads runs longer than two of the two-digit specifiers (`dddd`) as
 /// repeated `dd`, so those are split into pairs.
-fn tokens(fmt: &str) -> Vec<(char, usize)> {
+fn tokens(fmt: &str, split_pairs: bool) -> Vec<(char, usize)> {
     let chars: Vec<char> = fmt.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -44,7 +44,7 @@ fn tokens(fmt: &str) -> Vec<(char, usize)> {
                 n += 1;
             }
         }
-        if matches!(c, 'd' | 'M' | 'H' | 'h' | 'm' | 's') && n > 2 {
+        if split_pairs && matches!(c, 'd' | 'M' | 'H' | 'h' | 'm' | 's') && n > 2 {
             out.extend(std::iter::repeat_n((c, 2), n / 2));
             if n % 2 == 1 {
                 out.push((c, 1));
@@ -83,7 +83,7 @@ pub fn format_datetime(t: i64, fmt: &str) -> String {
         tod % NANOS_PER_SEC,
     );
     let mut out = String::new();
-    for (c, n) in tokens(fmt) {
+    for (c, n) in tokens(fmt, true) {
         let piece = match (c, n) {
             ('y', 1) => (y % 100).to_string(),
             ('y', 2) => format!("{:02}", y % 100),
@@ -132,7 +132,7 @@ pub fn format_timespan(t: i64, fmt: &str) -> String {
     if neg {
         out.push('-');
     }
-    for (c, n) in tokens(fmt) {
+    for (c, n) in tokens(fmt, false) {
         let piece = match (c, n) {
             ('d', n) => format!("{days:0n$}"),
             ('h' | 'H', 1) => h.to_string(),
