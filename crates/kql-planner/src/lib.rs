@@ -10,6 +10,7 @@ mod error;
 mod expr;
 mod join;
 mod literal;
+mod make_series;
 mod mv_expand;
 mod naming;
 mod operators;

@@ -120,6 +120,28 @@ pub fn plan_operator(
             on,
             span,
         } => crate::join::lookup(p, scope, plan, kind, right, on, *span)?,
+        Operator::MakeSeries {
+            params,
+            aggregates,
+            axis,
+            from,
+            to,
+            step,
+            by,
+            span,
+        } => crate::make_series::make_series(
+            p,
+            scope,
+            plan,
+            params,
+            aggregates,
+            axis,
+            from.as_ref(),
+            to.as_ref(),
+            step,
+            by,
+            *span,
+        )?,
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(
                 format!("operator '{name}' is not supported yet"),

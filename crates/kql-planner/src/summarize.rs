@@ -270,7 +270,7 @@ fn percent_text(e: &ast::Expr) -> String {
 
 /// Aggregate expressions for one call (several for arg_max and percentiles),
 /// each with the name Kusto gives it when the query names none.
-fn aggregate_call(
+pub(crate) fn aggregate_call(
     p: &Planner<'_>,
     scope: &Scope,
     schema: &datafusion::common::DFSchema,

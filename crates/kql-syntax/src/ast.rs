@@ -320,6 +320,18 @@ pub enum Operator {
         on: Vec<JoinCondition>,
         span: Span,
     },
+    /// `make-series [kind=nonempty] s = sum(v) [default = 0], … on T [from a]
+    /// [to b] step s [by g, …]`
+    MakeSeries {
+        params: Vec<OperatorParam>,
+        aggregates: Vec<SeriesAggregate>,
+        axis: Expr,
+        from: Option<Expr>,
+        to: Option<Expr>,
+        step: Expr,
+        by: Vec<NamedExpr>,
+        span: Span,
+    },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
     /// Its arguments are skipped (up to the next top-level `|`) and not kept;
@@ -328,6 +340,13 @@ pub enum Operator {
         name: String,
         span: Span,
     },
+}
+
+/// One `make-series` aggregate with its fill value for empty bins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesAggregate {
+    pub aggregate: NamedExpr,
+    pub default: Option<Expr>,
 }
 
 /// One element of a `parse` pattern.

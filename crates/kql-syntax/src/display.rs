@@ -405,6 +405,39 @@ impl Display for Operator {
                 tables,
                 ..
             } => union(f, union_params, tables),
+            Operator::MakeSeries {
+                params: series_params,
+                aggregates,
+                axis,
+                from,
+                to,
+                step,
+                by,
+                ..
+            } => {
+                f.write_str("make-series")?;
+                params(f, series_params)?;
+                for (i, a) in aggregates.iter().enumerate() {
+                    f.write_str(if i == 0 { " " } else { ", " })?;
+                    write!(f, "{}", a.aggregate)?;
+                    if let Some(d) = &a.default {
+                        write!(f, " default = {d}")?;
+                    }
+                }
+                write!(f, " on {axis}")?;
+                if let Some(x) = from {
+                    write!(f, " from {x}")?;
+                }
+                if let Some(x) = to {
+                    write!(f, " to {x}")?;
+                }
+                write!(f, " step {step}")?;
+                if !by.is_empty() {
+                    f.write_str(" by ")?;
+                    comma_list(f, by)?;
+                }
+                Ok(())
+            }
             Operator::Lookup {
                 kind, right, on, ..
             } => {

@@ -3,6 +3,7 @@
 //! nearest-rank `percentile`). Naming of result columns is the planner's job.
 
 mod collect;
+pub mod series;
 
 use crate::KustoType;
 use crate::catalog::Arg;

@@ -167,6 +167,7 @@ pub fn all_udfs() -> Vec<Arc<ScalarUDF>> {
     v.extend(dynamic::udfs());
     v.extend(expand::udfs());
     v.extend(formatting::udfs());
+    v.push(crate::aggregate::series::axis_udf());
     v.extend(math::udfs());
     v
 }

@@ -36,13 +36,13 @@ const SUPPORTED: &[&str] = &[
     "parse",
     "parse-where",
     "lookup",
+    "make-series",
 ];
 
 /// Real Kusto operators that are recognized but not modeled: they become
 /// `Operator::Unsupported` so the planner can name them in its error.
 const UNSUPPORTED: &[&str] = &[
     "parse-kv",
-    "make-series",
     "mv-apply",
     "top-nested",
     "top-hitters",
@@ -150,6 +150,7 @@ impl<'a> Parser<'a> {
             "parse" => Self::parse_op,
             "parse-where" => Self::parse_where_op,
             "lookup" => Self::lookup,
+            "make-series" => Self::make_series,
             _ => return None,
         };
         Some(parse)

@@ -2,7 +2,7 @@
 
 use super::lexical::Tok;
 use super::{PResult, Parser};
-use crate::ast::{JoinKind, Operator, ParsePart};
+use crate::ast::{JoinKind, Operator, ParsePart, SeriesAggregate};
 
 impl<'a> Parser<'a> {
     pub(super) fn parse_op(&mut self, start: usize) -> PResult<Operator> {
@@ -76,5 +76,50 @@ impl<'a> Parser<'a> {
             }),
             other => Ok(other),
         }
+    }
+
+    pub(super) fn make_series(&mut self, start: usize) -> PResult<Operator> {
+        let params = self.operator_params(&["kind"])?;
+        let mut aggregates = Vec::new();
+        loop {
+            let aggregate = self.named_expr()?;
+            let default = match self.eat_kw("default") {
+                Some(_) => {
+                    self.expect("=")?;
+                    Some(self.expr()?)
+                }
+                None => None,
+            };
+            aggregates.push(SeriesAggregate { aggregate, default });
+            if self.eat(",").is_none() {
+                break;
+            }
+        }
+        self.expect_kw("on")?;
+        let axis = self.expr()?;
+        let from = match self.eat_kw("from") {
+            Some(_) => Some(self.expr()?),
+            None => None,
+        };
+        let to = match self.eat_kw("to") {
+            Some(_) => Some(self.expr()?),
+            None => None,
+        };
+        self.expect_kw("step")?;
+        let step = self.expr()?;
+        let by = match self.eat_kw("by") {
+            Some(_) => self.named_exprs()?,
+            None => Vec::new(),
+        };
+        Ok(Operator::MakeSeries {
+            params,
+            aggregates,
+            axis,
+            from,
+            to,
+            step,
+            by,
+            span: self.span_from(start),
+        })
     }
 }
