@@ -104,16 +104,16 @@ impl Accumulator for SeriesAcc {
             return Ok(());
         };
         for row in 0..state.len() {
-            if let KValue::Dynamic(Json::Array(items)) = KValue::from_array(state, row)? {
-                if let [Json::Number(c), d, Json::Array(pairs)] = items.as_slice() {
-                    self.count = c.as_i64().unwrap_or(0);
-                    self.default = d.clone();
-                    for p in pairs {
-                        if let Json::Array(kv) = p
-                            && let [Json::Number(i), v] = kv.as_slice()
-                        {
-                            self.pairs.push((i.as_i64().unwrap_or(-1), v.clone()));
-                        }
+            if let KValue::Dynamic(Json::Array(items)) = KValue::from_array(state, row)?
+                && let [Json::Number(c), d, Json::Array(pairs)] = items.as_slice()
+            {
+                self.count = c.as_i64().unwrap_or(0);
+                self.default = d.clone();
+                for p in pairs {
+                    if let Json::Array(kv) = p
+                        && let [Json::Number(i), v] = kv.as_slice()
+                    {
+                        self.pairs.push((i.as_i64().unwrap_or(-1), v.clone()));
                     }
                 }
             }
