@@ -124,9 +124,6 @@ fn lower_depth(
                 let Some(ty) = KustoType::from_arrow(f.data_type()) else {
                     continue;
                 };
-                if !matches!(ty, KustoType::String | KustoType::Dynamic) {
-                    continue;
-                }
                 let m = binary(
                     *op,
                     TExpr::new(col(f.name()), ty),

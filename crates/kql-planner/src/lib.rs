@@ -16,8 +16,10 @@ mod naming;
 mod operators;
 mod parse;
 mod scope;
+mod search;
 mod source;
 mod summarize;
+mod top_nested;
 mod window;
 
 pub use error::PlanError;
@@ -26,6 +28,11 @@ use datafusion::logical_expr::LogicalPlan;
 use kql_functions::visualization::Visualization;
 use kql_syntax::ast;
 use scope::Scope;
+
+/// Functions over serialized rows the planner lowers to window functions.
+pub fn window_function_names() -> &'static [&'static str] {
+    window::WINDOW_FUNCTIONS
+}
 
 /// Where the planner finds tables that a query names.
 pub trait TableResolver {

@@ -142,6 +142,20 @@ pub fn plan_operator(
             by,
             *span,
         )?,
+        Operator::Search {
+            params,
+            predicate,
+            span,
+        } => crate::search::search(p, scope, plan, params, predicate, *span)?,
+        Operator::ParseKv {
+            source,
+            columns,
+            options,
+            span,
+        } => crate::parse::parse_kv(p, scope, plan, source, columns, options, *span)?,
+        Operator::TopNested { levels, span } => {
+            crate::top_nested::top_nested(p, scope, plan, levels, *span)?
+        }
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(
                 format!("operator '{name}' is not supported yet"),

@@ -120,3 +120,74 @@ pub fn parse(
     let projection: Vec<Expr> = exprs.into_iter().map(|(n, e)| e.alias(n)).collect();
     build_plan(LogicalPlanBuilder::from(plan).project(projection), span)
 }
+
+/// `parse-kv`: each requested key's value, found as `key<kv>value` between
+/// pair delimiters, converted to the column's type.
+pub fn parse_kv(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: LogicalPlan,
+    source: &ast::Expr,
+    columns: &[ast::ColumnDecl],
+    options: &[ast::OperatorParam],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    let mut pair = ";".to_string();
+    let mut kv = ":".to_string();
+    for o in options {
+        let value = crate::source::constant(p, scope, &o.value, "a parse-kv option")?;
+        let text = value
+            .constant
+            .map(|c| c.to_kusto_string())
+            .unwrap_or_default();
+        match o.name.name.as_str() {
+            "pair_delimiter" => pair = text,
+            "kv_delimiter" => kv = text,
+            other => {
+                return Err(PlanError::at(
+                    format!("parse-kv option '{other}' is not supported yet"),
+                    o.name.span,
+                ));
+            }
+        }
+    }
+    if pair.is_empty() || kv.is_empty() {
+        return Err(PlanError::at("parse-kv delimiters must not be empty", span));
+    }
+    let text = expr::as_string(expr::lower(p, scope, plan.schema(), source)?);
+    let stop: String = pair
+        .chars()
+        .map(|c| regex::escape(&c.to_string()))
+        .collect::<Vec<_>>()
+        .join("");
+    let mut exprs: Vec<(String, Expr)> = column_names(&plan)
+        .into_iter()
+        .map(|n| (n.clone(), col(&n)))
+        .collect();
+    for c in columns {
+        let ty = KustoType::from_name(&c.ty.name)
+            .ok_or_else(|| PlanError::at(format!("unknown type '{}'", c.ty.name), c.ty.span))?;
+        let pattern = format!(
+            r"(?:^|{})\s*{}\s*{}\s*([^{}]*)",
+            regex::escape(&pair),
+            regex::escape(&c.name.name),
+            regex::escape(&kv),
+            stop
+        );
+        let raw = TExpr::new(
+            datafusion::functions::expr_fn::btrim(vec![strings::regex_group(
+                text.clone(),
+                &pattern,
+                1,
+            )]),
+            KustoType::String,
+        );
+        let value = expr::convert_to(raw, ty).expr;
+        match exprs.iter_mut().find(|(n, _)| *n == c.name.name) {
+            Some(slot) => slot.1 = value,
+            None => exprs.push((c.name.name.clone(), value)),
+        }
+    }
+    let projection: Vec<Expr> = exprs.into_iter().map(|(n, e)| e.alias(n)).collect();
+    build_plan(LogicalPlanBuilder::from(plan).project(projection), span)
+}

@@ -19,7 +19,7 @@ use kql_functions::KustoType;
 use kql_functions::value::KValue;
 use kql_syntax::ast::Span;
 
-const WINDOW_FUNCTIONS: &[&str] = &["row_number", "prev", "next", "row_cumsum"];
+pub(crate) const WINDOW_FUNCTIONS: &[&str] = &["row_number", "prev", "next", "row_cumsum"];
 
 pub fn is_window_function(name: &str) -> bool {
     WINDOW_FUNCTIONS.contains(&name)

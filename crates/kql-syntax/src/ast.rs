@@ -335,6 +335,25 @@ pub enum Operator {
         by: Vec<NamedExpr>,
         span: Span,
     },
+    /// `search [kind=case_sensitive] Predicate`: a bare string term matches
+    /// any column (`has`); `Col:"x"` is parsed as `Col has "x"`.
+    Search {
+        params: Vec<OperatorParam>,
+        predicate: Expr,
+        span: Span,
+    },
+    /// `parse-kv Expr as (k:type, …) with (pair_delimiter=';', kv_delimiter='=')`
+    ParseKv {
+        source: Expr,
+        columns: Vec<ColumnDecl>,
+        options: Vec<OperatorParam>,
+        span: Span,
+    },
+    /// `top-nested [N] of Expr [with others=…] by [Name=]Aggregate [asc|desc], …`
+    TopNested {
+        levels: Vec<TopNestedLevel>,
+        span: Span,
+    },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
     /// Its arguments are skipped (up to the next top-level `|`) and not kept;
@@ -343,6 +362,16 @@ pub enum Operator {
         name: String,
         span: Span,
     },
+}
+
+/// One level of `top-nested`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopNestedLevel {
+    pub count: Option<Expr>,
+    pub of: NamedExpr,
+    pub others: Option<Expr>,
+    pub by: NamedExpr,
+    pub order: Option<SortOrder>,
 }
 
 /// One `make-series` aggregate with its fill value for empty bins.

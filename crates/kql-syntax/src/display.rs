@@ -438,6 +438,55 @@ impl Display for Operator {
                 }
                 Ok(())
             }
+            Operator::Search {
+                params: search_params,
+                predicate,
+                ..
+            } => {
+                f.write_str("search")?;
+                params(f, search_params)?;
+                write!(f, " {predicate}")
+            }
+            Operator::ParseKv {
+                source,
+                columns,
+                options,
+                ..
+            } => {
+                write!(f, "parse-kv {source} as (")?;
+                comma_list(f, columns)?;
+                f.write_str(")")?;
+                if !options.is_empty() {
+                    f.write_str(" with (")?;
+                    for (i, o) in options.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "{}={}", o.name, o.value)?;
+                    }
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+            Operator::TopNested { levels, .. } => {
+                for (i, l) in levels.iter().enumerate() {
+                    f.write_str(if i == 0 { "top-nested" } else { ", top-nested" })?;
+                    if let Some(c) = &l.count {
+                        write!(f, " {c}")?;
+                    }
+                    write!(f, " of {}", l.of)?;
+                    if let Some(o) = &l.others {
+                        write!(f, " with others = {o}")?;
+                    }
+                    write!(f, " by {}", l.by)?;
+                    match l.order {
+                        Some(crate::ast::SortOrder::Asc) => f.write_str(" asc")?,
+                        Some(crate::ast::SortOrder::Desc) => f.write_str(" desc")?,
+                        None => {}
+                    }
+                }
+                Ok(())
+            }
             Operator::Lookup {
                 kind, right, on, ..
             } => {

@@ -10,3 +10,13 @@ mod parser;
 
 pub use error::{ParseError, line_col, render_caret};
 pub use parser::parse_query;
+
+/// Tabular operator names the parser models (each has an AST variant).
+pub fn modeled_operators() -> &'static [&'static str] {
+    parser::operators::SUPPORTED
+}
+
+/// Real Kusto operators that parse but are reported as not supported yet.
+pub fn unsupported_operators() -> &'static [&'static str] {
+    parser::operators::UNSUPPORTED
+}

@@ -107,3 +107,41 @@ pub fn isfinite(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
         .and(v.clone().not_eq(lit(f64::INFINITY)))
         .and(v.not_eq(lit(f64::NEG_INFINITY))))
 }
+
+macro_rules! real_fn {
+    ($name:ident, $df:ident) => {
+        pub fn $name(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+            Ok(df::$df(real(num(a, stringify!($name))?.expr)))
+        }
+    };
+}
+
+real_fn!(sin, sin);
+real_fn!(cos, cos);
+real_fn!(tan, tan);
+real_fn!(asin, asin);
+real_fn!(acos, acos);
+real_fn!(atan, atan);
+real_fn!(degrees, degrees);
+real_fn!(radians, radians);
+real_fn!(cot, cot);
+
+pub fn atan2(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    let mut it = a.into_iter();
+    match (it.next(), it.next()) {
+        (Some(y), Some(x)) => Ok(df::atan2(real(y.expr), real(x.expr))),
+        _ => Err("atan2(y, x)".into()),
+    }
+}
+
+pub fn pi(_: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    Ok(lit(std::f64::consts::PI))
+}
+
+pub fn exp2(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    Ok(df::power(lit(2.0), real(num(a, "exp2")?.expr)))
+}
+
+pub fn exp10(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    Ok(df::power(lit(10.0), real(num(a, "exp10")?.expr)))
+}

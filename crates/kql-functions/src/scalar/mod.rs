@@ -27,6 +27,7 @@ macro_rules! f {
     };
 }
 
+pub mod arrays;
 pub mod conversion;
 pub mod datetime;
 pub mod dynamic;
@@ -35,6 +36,7 @@ pub mod formatting;
 pub mod logic;
 pub mod math;
 pub mod strings;
+pub mod text;
 
 const MANY: usize = 64;
 
@@ -84,6 +86,20 @@ pub static FUNCTIONS: &[ScalarFunction] = &[
     f!("trim_end", 2, 2, strings::trim_end),
     f!("extract", 3, 4, strings::extract),
     f!("string_size", 1, 1, strings::string_size),
+    f!("replace_regex", 3, 3, text::replace_regex),
+    f!("extract_all", 2, 3, text::extract_all),
+    f!("strcmp", 2, 2, text::strcmp),
+    f!("url_encode", 1, 1, text::url_encode),
+    f!("url_encode_component", 1, 1, text::url_encode),
+    f!("url_decode", 1, 1, text::url_decode),
+    f!("base64_encode_tostring", 1, 1, text::base64_encode_tostring),
+    f!("base64_decode_tostring", 1, 1, text::base64_decode_tostring),
+    f!("parse_url", 1, 1, text::parse_url),
+    f!("parse_path", 1, 1, text::parse_path),
+    f!("format_bytes", 1, 3, text::format_bytes),
+    f!("ipv4_is_private", 1, 1, text::ipv4_is_private),
+    f!("ipv4_is_in_range", 2, 2, text::ipv4_is_in_range),
+    f!("parse_ipv4", 1, 1, text::parse_ipv4),
     // datetime
     f!("now", 0, 1, datetime::now),
     f!("ago", 1, 1, datetime::ago),
@@ -140,6 +156,19 @@ pub static FUNCTIONS: &[ScalarFunction] = &[
     f!("isnan", 1, 1, math::isnan),
     f!("isinf", 1, 1, math::isinf),
     f!("isfinite", 1, 1, math::isfinite),
+    f!("sin", 1, 1, math::sin),
+    f!("cos", 1, 1, math::cos),
+    f!("tan", 1, 1, math::tan),
+    f!("asin", 1, 1, math::asin),
+    f!("acos", 1, 1, math::acos),
+    f!("atan", 1, 1, math::atan),
+    f!("atan2", 2, 2, math::atan2),
+    f!("cot", 1, 1, math::cot),
+    f!("degrees", 1, 1, math::degrees),
+    f!("radians", 1, 1, math::radians),
+    f!("pi", 0, 0, math::pi),
+    f!("exp2", 1, 1, math::exp2),
+    f!("exp10", 1, 1, math::exp10),
     // dynamic
     f!("array_length", 1, 1, dynamic::array_length),
     f!("bag_keys", 1, 1, dynamic::bag_keys),
@@ -156,11 +185,24 @@ pub static FUNCTIONS: &[ScalarFunction] = &[
     f!("set_has_element", 2, 2, dynamic::set_has_element),
     f!("bag_merge", 1, MANY, dynamic::bag_merge),
     f!("dynamic_to_json", 1, 1, dynamic::dynamic_to_json),
+    f!("set_union", 2, MANY, arrays::set_union),
+    f!("set_intersect", 2, MANY, arrays::set_intersect),
+    f!("set_difference", 2, MANY, arrays::set_difference),
+    f!("zip", 2, MANY, arrays::zip),
+    f!("array_rotate_left", 2, 2, arrays::array_rotate_left),
+    f!("array_rotate_right", 2, 2, arrays::array_rotate_right),
+    f!("array_shift_left", 2, 3, arrays::array_shift_left),
+    f!("array_shift_right", 2, 3, arrays::array_shift_right),
+    f!("array_split", 2, 2, arrays::array_split),
+    f!("array_iff", 3, 3, arrays::array_iff),
+    f!("array_iif", 3, 3, arrays::array_iff),
+    f!("strcat_array", 2, 2, arrays::strcat_array),
 ];
 
 /// Every UDF the scalar builders can emit.
 pub fn all_udfs() -> Vec<Arc<ScalarUDF>> {
     let mut v = Vec::new();
+    v.extend(arrays::udfs());
     v.extend(conversion::udfs());
     v.extend(strings::udfs());
     v.extend(datetime::udfs());
@@ -169,6 +211,7 @@ pub fn all_udfs() -> Vec<Arc<ScalarUDF>> {
     v.extend(formatting::udfs());
     v.push(crate::aggregate::series::axis_udf());
     v.extend(math::udfs());
+    v.extend(text::udfs());
     v
 }
 

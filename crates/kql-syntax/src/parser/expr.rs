@@ -108,6 +108,16 @@ impl Parser<'_> {
         Ok(expr)
     }
 
+    /// An expression without top-level `and`/`or` (a `search` term).
+    pub(super) fn comparison_expr(&mut self) -> PResult<Expr> {
+        self.nested(|p| p.binary(COMPARISON))
+    }
+
+    /// A single operand: a literal, name, call or parenthesized expression.
+    pub(super) fn primary_expr(&mut self) -> PResult<Expr> {
+        self.nested(|p| p.postfix())
+    }
+
     /// Nothing continues an expression with `=`; it is a typo for `==`.
     fn reject_assignment(&mut self) -> PResult<()> {
         if !self.at("=") {

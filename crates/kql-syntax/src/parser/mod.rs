@@ -10,7 +10,7 @@ mod expr;
 mod json;
 mod lexical;
 mod literals;
-mod operators;
+pub(crate) mod operators;
 mod parse_op;
 mod sources;
 

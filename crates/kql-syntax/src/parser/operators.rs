@@ -9,7 +9,7 @@ use crate::ast::{
 };
 
 /// Operators modeled in the AST, listed in "unknown operator" errors.
-const SUPPORTED: &[&str] = &[
+pub const SUPPORTED: &[&str] = &[
     "where",
     "filter",
     "project",
@@ -37,17 +37,17 @@ const SUPPORTED: &[&str] = &[
     "parse-where",
     "lookup",
     "make-series",
+    "search",
+    "parse-kv",
+    "top-nested",
 ];
 
 /// Real Kusto operators that are recognized but not modeled: they become
 /// `Operator::Unsupported` so the planner can name them in its error.
-const UNSUPPORTED: &[&str] = &[
-    "parse-kv",
+pub const UNSUPPORTED: &[&str] = &[
     "mv-apply",
-    "top-nested",
     "top-hitters",
     "scan",
-    "search",
     "sample",
     "sample-distinct",
     "facet",
@@ -151,6 +151,9 @@ impl<'a> Parser<'a> {
             "parse-where" => Self::parse_where_op,
             "lookup" => Self::lookup,
             "make-series" => Self::make_series,
+            "search" => Self::search,
+            "parse-kv" => Self::parse_kv,
+            "top-nested" => Self::top_nested,
             _ => return None,
         };
         Some(parse)

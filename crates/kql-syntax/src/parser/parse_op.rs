@@ -2,7 +2,10 @@
 
 use super::lexical::Tok;
 use super::{PResult, Parser};
-use crate::ast::{JoinKind, Operator, ParsePart, SeriesAggregate};
+use crate::ast::{
+    BinaryOp, ColumnDecl, Expr, ExprKind, JoinKind, Operator, ParsePart, SeriesAggregate,
+    SortOrder, StringOp, TopNestedLevel,
+};
 
 impl<'a> Parser<'a> {
     pub(super) fn parse_op(&mut self, start: usize) -> PResult<Operator> {
@@ -119,6 +122,149 @@ impl<'a> Parser<'a> {
             to,
             step,
             by,
+            span: self.span_from(start),
+        })
+    }
+
+    pub(super) fn search(&mut self, start: usize) -> PResult<Operator> {
+        let params = self.operator_params(&["kind"])?;
+        let mut predicate = self.search_term()?;
+        loop {
+            let op = if self.eat_kw("and").is_some() {
+                BinaryOp::And
+            } else if self.eat_kw("or").is_some() {
+                BinaryOp::Or
+            } else {
+                break;
+            };
+            let right = self.search_term()?;
+            predicate = Expr {
+                span: predicate.span.to(right.span),
+                kind: ExprKind::Binary {
+                    op,
+                    left: Box::new(predicate),
+                    right: Box::new(right),
+                },
+            };
+        }
+        Ok(Operator::Search {
+            params,
+            predicate,
+            span: self.span_from(start),
+        })
+    }
+
+    /// `Col:"text"` (a column term) or any other expression.
+    fn search_term(&mut self) -> PResult<Expr> {
+        if matches!(self.peek().tok, Tok::Ident(_)) && self.peek_second().tok == Tok::Punct(":") {
+            let column = self.ident("column name")?;
+            self.expect(":")?;
+            let value = self.primary_expr()?;
+            let span = column.span.to(value.span);
+            return Ok(Expr {
+                span,
+                kind: ExprKind::Binary {
+                    op: BinaryOp::Str {
+                        op: StringOp::Has { cs: false },
+                        negated: false,
+                    },
+                    left: Box::new(Expr {
+                        span: column.span,
+                        kind: ExprKind::Ident(column),
+                    }),
+                    right: Box::new(value),
+                },
+            });
+        }
+        self.comparison_expr()
+    }
+
+    pub(super) fn parse_kv(&mut self, start: usize) -> PResult<Operator> {
+        let source = self.expr()?;
+        self.expect_kw("as")?;
+        self.expect("(")?;
+        let mut columns = Vec::new();
+        loop {
+            let name = self.ident("column name")?;
+            self.expect(":")?;
+            let ty = self.type_name()?;
+            columns.push(ColumnDecl { name, ty });
+            if self.eat(",").is_none() {
+                break;
+            }
+        }
+        self.expect(")")?;
+        let mut options = Vec::new();
+        if self.eat_kw("with").is_some() {
+            self.expect("(")?;
+            loop {
+                let name = self.ident("option name")?;
+                self.expect("=")?;
+                let value = self.expr()?;
+                options.push(crate::ast::OperatorParam { name, value });
+                if self.eat(",").is_none() {
+                    break;
+                }
+            }
+            self.expect(")")?;
+        }
+        Ok(Operator::ParseKv {
+            source,
+            columns,
+            options,
+            span: self.span_from(start),
+        })
+    }
+
+    pub(super) fn top_nested(&mut self, start: usize) -> PResult<Operator> {
+        let mut levels = Vec::new();
+        loop {
+            let count = if self.at_kw("of") {
+                None
+            } else {
+                Some(self.expr()?)
+            };
+            self.expect_kw("of")?;
+            let of = self.named_expr()?;
+            let others = match self.eat_kw("with") {
+                Some(_) => {
+                    self.expect_kw("others")?;
+                    self.expect("=")?;
+                    Some(self.expr()?)
+                }
+                None => None,
+            };
+            self.expect_kw("by")?;
+            let by = self.named_expr()?;
+            let order = if self.eat_kw("asc").is_some() {
+                Some(SortOrder::Asc)
+            } else if self.eat_kw("desc").is_some() {
+                Some(SortOrder::Desc)
+            } else {
+                None
+            };
+            levels.push(TopNestedLevel {
+                count,
+                of,
+                others,
+                by,
+                order,
+            });
+            // Levels are separated by `, top-nested`.
+            if self.at(",") && matches!(&self.peek_second().tok, Tok::Ident(n) if n == "top") {
+                self.bump();
+                if let Some((name, span)) = super::lexical::lex_operator_name(self.text, self.pos)
+                    && name == "top-nested"
+                {
+                    self.advance_to(span.end);
+                    continue;
+                }
+                return Err(self.unexpected(&["'top-nested'"]));
+            }
+            break;
+        }
+        Ok(Operator::TopNested {
+            levels,
             span: self.span_from(start),
         })
     }
