@@ -131,8 +131,15 @@ fn lower_depth(
                     schema,
                     e.span,
                 )?;
+                // A negated operator must hold for every column (`* !has x`:
+                // no column has x); a positive one for any column.
+                let negated = matches!(
+                    op,
+                    BinaryOp::Str { negated: true, .. } | BinaryOp::NotEq | BinaryOp::NotEqCi
+                );
                 any = Some(match any {
                     None => m.expr,
+                    Some(prev) if negated => prev.and(m.expr),
                     Some(prev) => prev.or(m.expr),
                 });
             }

@@ -12,20 +12,32 @@ use kql_syntax::ast::{self, BinaryOp, ExprKind, Literal, Span, StringOp};
 /// Turns bare string terms into `* has "term"` (or `has_cs`).
 fn terms_to_predicates(e: &ast::Expr, cs: bool) -> ast::Expr {
     match &e.kind {
-        ExprKind::Literal(Literal::String(_)) => ast::Expr {
-            span: e.span,
-            kind: ExprKind::Binary {
-                op: BinaryOp::Str {
-                    op: StringOp::Has { cs },
-                    negated: false,
+        ExprKind::Literal(Literal::String(term)) => {
+            // `"a*"` matches terms starting with a, `"*a"` ending with a.
+            let (op, text) = match (term.strip_prefix('*'), term.strip_suffix('*')) {
+                (Some(_), Some(_)) if term.len() >= 2 => (
+                    StringOp::Contains { cs },
+                    term[1..term.len() - 1].to_string(),
+                ),
+                (None, Some(t)) => (StringOp::HasPrefix { cs }, t.to_string()),
+                (Some(t), None) => (StringOp::HasSuffix { cs }, t.to_string()),
+                _ => (StringOp::Has { cs }, term.clone()),
+            };
+            ast::Expr {
+                span: e.span,
+                kind: ExprKind::Binary {
+                    op: BinaryOp::Str { op, negated: false },
+                    left: Box::new(ast::Expr {
+                        kind: ExprKind::Star,
+                        span: e.span,
+                    }),
+                    right: Box::new(ast::Expr {
+                        kind: ExprKind::Literal(Literal::String(text)),
+                        span: e.span,
+                    }),
                 },
-                left: Box::new(ast::Expr {
-                    kind: ExprKind::Star,
-                    span: e.span,
-                }),
-                right: Box::new(e.clone()),
-            },
-        },
+            }
+        }
         ExprKind::Binary {
             op: op @ (BinaryOp::And | BinaryOp::Or),
             left,

@@ -25,7 +25,7 @@ kusto_udf!(
     ret::dynamic,
     eval_extract_all
 );
-kusto_udf!(STRCMP, "kql_strcmp", ret::int32, eval_strcmp);
+kusto_udf!(STRCMP, "kql_strcmp", ret::int64, eval_strcmp);
 kusto_udf!(URL_ENCODE, "kql_url_encode", ret::utf8, eval_url_encode);
 kusto_udf!(URL_DECODE, "kql_url_decode", ret::utf8, eval_url_decode);
 kusto_udf!(B64_ENCODE, "kql_base64_encode", ret::utf8, eval_b64_encode);
@@ -124,8 +124,8 @@ fn eval_extract_all(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 }
 
 fn eval_strcmp(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
-    map_rows(args, rows, KustoType::Int, |v| {
-        KValue::Int(match s(&v[0]).cmp(&s(&v[1])) {
+    map_rows(args, rows, KustoType::Long, |v| {
+        KValue::Long(match s(&v[0]).cmp(&s(&v[1])) {
             std::cmp::Ordering::Less => -1,
             std::cmp::Ordering::Equal => 0,
             std::cmp::Ordering::Greater => 1,
