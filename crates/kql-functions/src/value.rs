@@ -209,7 +209,12 @@ pub fn convert(v: &KValue, ty: KustoType) -> KValue {
             };
             match (l, ty) {
                 (Some(l), KustoType::Long) => V::Long(l),
-                (Some(l), _) => i32::try_from(l).map_or(V::Null, V::Int),
+                // Like .NET's unchecked conversion, a long wraps into an int,
+                // while a real saturates.
+                (Some(l), _) if matches!(v, V::Real(_) | V::Decimal(_)) => {
+                    V::Int(l.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+                }
+                (Some(l), _) => V::Int(l as i32),
                 (None, _) => V::Null,
             }
         }
@@ -273,11 +278,16 @@ fn convert_json(j: &Json, ty: KustoType) -> KValue {
     }
 }
 
+/// A real truncated to a long; out of range gives long.MinValue, as the
+/// x86 conversion .NET uses does.
 fn real_to_i64(f: f64) -> Option<i64> {
-    if f.is_finite() && f >= i64::MIN as f64 && f <= i64::MAX as f64 {
+    if !f.is_finite() {
+        return None;
+    }
+    if f >= -9_223_372_036_854_775_808.0 && f < 9_223_372_036_854_775_808.0 {
         Some(f.trunc() as i64)
     } else {
-        None
+        Some(i64::MIN)
     }
 }
 

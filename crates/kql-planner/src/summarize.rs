@@ -9,7 +9,7 @@ use crate::operators::build_plan;
 use crate::scope::Scope;
 use crate::{PlanError, Planner};
 use datafusion::functions_aggregate::expr_fn as agg;
-use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder};
+use datafusion::logical_expr::{Expr, ExprFunctionExt, LogicalPlan, LogicalPlanBuilder};
 use kql_functions::aggregate::{self as aggs, aggregate_function};
 use kql_functions::catalog::Arg;
 use kql_syntax::ast::{self, ExprKind, Span};
@@ -37,6 +37,16 @@ pub fn summarize(
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
     let schema = plan.schema().clone();
+    // make_list and friends keep the rows' order after a sort, as in Kusto.
+    let order = crate::window::serial_order(&plan);
+    let keep_order = |name: &str, e: Expr| -> Result<Expr, PlanError> {
+        if order.is_empty() || !name.starts_with("make_list") && !name.starts_with("make_set") {
+            return Ok(e);
+        }
+        e.order_by(order.clone())
+            .build()
+            .map_err(|err| PlanError::datafusion(err, span))
+    };
     let mut taken: Vec<String> = Vec::new();
     let mut group_exprs = Vec::new();
     let mut group_names = Vec::new();
@@ -71,7 +81,10 @@ pub fn summarize(
             let mut produced = Vec::new();
             for (c, n) in cols.into_iter().zip(names) {
                 produced.push(n.clone());
-                agg_cols.push(AggCol { expr: c, name: n });
+                agg_cols.push(AggCol {
+                    expr: keep_order(&name.name, c)?,
+                    name: n,
+                });
             }
             outputs.push(Output::Direct(produced));
             continue;

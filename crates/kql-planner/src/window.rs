@@ -159,7 +159,7 @@ pub fn with_windows(
 
 /// The sort that fixes the current row order: the last `sort`/`order`/`top`
 /// below only row-preserving nodes, when its keys are still columns here.
-fn serial_order(plan: &LogicalPlan) -> Vec<datafusion::logical_expr::SortExpr> {
+pub(crate) fn serial_order(plan: &LogicalPlan) -> Vec<datafusion::logical_expr::SortExpr> {
     let names: Vec<String> = plan
         .schema()
         .fields()

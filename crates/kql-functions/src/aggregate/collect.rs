@@ -109,7 +109,7 @@ impl CollectAcc {
         }
         match self.kind {
             // Kusto's make_list/make_set splice array values in.
-            CollectKind::List if v.is_array() => {
+            CollectKind::List | CollectKind::ListWithNulls if v.is_array() => {
                 if let Json::Array(items) = v {
                     for item in items {
                         self.push(item);
@@ -164,8 +164,17 @@ impl Accumulator for CollectAcc {
         {
             self.param = KValue::from_array(p, 0)?.as_f64();
         }
+        // A dynamic null is a value make_list keeps; a typed null is not.
+        let keep_nulls =
+            matches!(data.data_type(), DataType::LargeUtf8) && self.kind == CollectKind::List;
         for row in 0..data.len() {
             let v = KValue::from_array(data, row)?;
+            if keep_nulls && v.is_null() {
+                if self.values.len() < self.limit() {
+                    self.values.push(Json::Null);
+                }
+                continue;
+            }
             let j = match self.kind {
                 CollectKind::Percentile => percentile_json(v),
                 _ => v.to_json(),

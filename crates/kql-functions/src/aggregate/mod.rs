@@ -158,10 +158,11 @@ fn sumif(a: Vec<Arg>) -> Result<Expr, String> {
     let (x, p) = args2(a)?;
     let ty = x.ty;
     let e = filtered(agg::sum(numeric(x, "sumif")?), predicate(p)?)?;
+    // As with sum, no matching rows sum to 0.
     Ok(if ty.is_integer() {
-        cast(e, DataType::Int64)
+        coalesce(vec![cast(e, DataType::Int64), lit(0i64)])
     } else {
-        e
+        coalesce(vec![e, lit(0.0f64)])
     })
 }
 fn avg(a: Vec<Arg>) -> Result<Expr, String> {
@@ -180,10 +181,11 @@ fn avg(a: Vec<Arg>) -> Result<Expr, String> {
 }
 fn avgif(a: Vec<Arg>) -> Result<Expr, String> {
     let (x, p) = args2(a)?;
-    filtered(
+    let e = filtered(
         agg::avg(cast(numeric(x, "avgif")?, DataType::Float64)),
         predicate(p)?,
-    )
+    )?;
+    Ok(coalesce(vec![e, lit(f64::NAN)]))
 }
 fn min(a: Vec<Arg>) -> Result<Expr, String> {
     Ok(agg::min(first(a)?.expr))

@@ -178,8 +178,8 @@ fn eval_array_concat(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         for x in v {
             match json_of(x) {
                 Some(Json::Array(a)) => out.extend(a),
-                None => {}
-                Some(_) => return KValue::Null,
+                // Kusto skips arguments that are not arrays.
+                _ => {}
             }
         }
         KValue::Dynamic(Json::Array(out))

@@ -35,6 +35,7 @@ pub fn abs(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
             df::abs(cast(arg.expr, DataType::Int64)),
             arg.ty.to_arrow(),
         )),
+        KustoType::Int => Ok(df::abs(cast(arg.expr, DataType::Int64))),
         t if t.is_numeric() => Ok(df::abs(arg.expr)),
         t => Err(super::type_error("abs", "a number", t)),
     }
@@ -83,14 +84,11 @@ pub fn pow(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     }
 }
 pub fn sign(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    let v = num(a, "sign")?;
-    let t = v.ty;
-    let s = df::signum(real(v.expr));
-    Ok(if t == KustoType::Real {
-        s
-    } else {
-        cast(s, t.to_arrow())
-    })
+    // Kusto's sign is real, and 0 for NaN.
+    let v = real(num(a, "sign")?.expr);
+    datafusion::logical_expr::when(df::isnan(v.clone()), lit(0.0))
+        .otherwise(df::signum(v))
+        .map_err(|e| e.to_string())
 }
 pub fn isnan(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(df::isnan(real(num(a, "isnan")?.expr)))

@@ -227,6 +227,8 @@ pub fn string_predicate(hay: &str, needle: &str, op: StrPredicate, cs: bool) -> 
         StrPredicate::Contains => hay.contains(needle),
         StrPredicate::StartsWith => hay.starts_with(needle),
         StrPredicate::EndsWith => hay.ends_with(needle),
+        // A needle without term characters cannot be a term: it matches as text.
+        StrPredicate::Has if !needle.chars().any(is_term_char) => hay.contains(needle),
         StrPredicate::Has => term_match(hay, needle, true, true),
         StrPredicate::HasPrefix => term_match(hay, needle, true, false),
         StrPredicate::HasSuffix => term_match(hay, needle, false, true),
@@ -296,7 +298,7 @@ fn eval_substring(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 
 fn eval_indexof(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::Long, |v| {
-        if v[0].is_null() || v[1].is_null() {
+        if v[0].is_null() || v[1].is_null() || v[1].to_kusto_string().is_empty() {
             return KValue::Null;
         }
         let s = chars_of(&v[0]);
