@@ -8,7 +8,7 @@ use datafusion::datasource::provider_as_source;
 use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use kql_functions::visualization::Visualization;
-use kql_ingest::{IngestOptions, IngestReport, JsonTable, SourceData};
+use kql_ingest::{IngestOptions, IngestReport, Input, JsonTable, Loaded, SourceData};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -34,6 +34,9 @@ impl QueryResult {
 /// A table known to the session, with where it came from.
 struct TableEntry {
     provider: Arc<dyn TableProvider>,
+    /// Set for tables read from logs, so that more of the same table (from
+    /// another `-d` folder) can be added to it.
+    json: Option<Arc<JsonTable>>,
     sources: Vec<String>,
 }
 
@@ -76,63 +79,79 @@ impl Session {
             name.to_string(),
             TableEntry {
                 provider,
+                json: None,
                 sources: Vec::new(),
             },
         );
     }
 
-    /// Loads a JSON log file or folder; each file becomes (part of) the table named
-    /// after its stem, or of `name` when given.
+    /// Loads a log file or folder (searched recursively). Each record goes
+    /// to the table its content names — raw `GatewayLogs` records to
+    /// `ApiManagementGatewayLogs`, Log Analytics exports to their `Type`, … —
+    /// or else to the table named after its file; with `name`, every record
+    /// goes to that table (still mapped to its Azure columns). Tables that
+    /// already exist get the new records added.
     pub fn load_path(&mut self, path: &Path, name: Option<&str>) -> Result<(), EngineError> {
-        let groups = kql_ingest::discover(path)?;
-        if groups.is_empty() {
+        let files = kql_ingest::find_files(path)?;
+        if files.is_empty() {
             return Err(EngineError::Usage(format!(
-                "no JSON log files found in '{}'",
+                "no log files found in '{}'",
                 path.display()
             )));
         }
-        let mut by_name: BTreeMap<String, Vec<std::path::PathBuf>> = BTreeMap::new();
-        for (table, files) in groups {
-            let table = name.map_or(table, str::to_string);
-            by_name.entry(table).or_default().extend(files);
-        }
-        for (table, files) in by_name {
-            let sources = files.iter().map(|f| f.display().to_string()).collect();
-            let data = files.into_iter().map(SourceData::File).collect();
-            self.load_sources(&table, data, sources)?;
-        }
+        let inputs = files
+            .into_iter()
+            .map(|f| Input {
+                data: SourceData::File(f),
+                table: name.map(str::to_string),
+            })
+            .collect();
+        let loaded = kql_ingest::load(inputs, &self.options)?;
+        self.add_loaded(loaded, |label| label.to_string());
         Ok(())
     }
 
     /// Loads the sample logs bundled in the binary.
     pub fn load_sample(&mut self) -> Result<(), EngineError> {
-        for (table, label, bytes) in crate::sample::SAMPLE_FILES {
-            let data = vec![SourceData::Bytes {
-                label: label.to_string(),
-                data: Arc::from(*bytes),
-            }];
-            self.load_sources(table, data, vec![format!("(bundled) {label}")])?;
-        }
+        let inputs = crate::sample::SAMPLE_FILES
+            .iter()
+            .map(|(label, bytes)| {
+                Input::new(SourceData::Bytes {
+                    label: label.to_string(),
+                    data: Arc::from(*bytes),
+                })
+            })
+            .collect();
+        let loaded = kql_ingest::load(inputs, &self.options)?;
+        self.add_loaded(loaded, |label| format!("(bundled) {label}"));
         Ok(())
     }
 
-    fn load_sources(
-        &mut self,
-        table: &str,
-        data: Vec<SourceData>,
-        sources: Vec<String>,
-    ) -> Result<(), EngineError> {
-        let json = JsonTable::open(data, &self.options)?;
-        self.reports
-            .push((table.to_string(), json.report().clone()));
-        self.tables.insert(
-            table.to_string(),
-            TableEntry {
-                provider: Arc::new(json),
-                sources,
-            },
-        );
-        Ok(())
+    fn add_loaded(&mut self, loaded: Loaded, source_name: impl Fn(&str) -> String) {
+        self.reports.extend(loaded.reports);
+        for (table, json) in loaded.tables {
+            let mut sources: Vec<String> = json.sources().iter().map(|s| source_name(s)).collect();
+            let json = match self.tables.get(&table) {
+                Some(TableEntry {
+                    json: Some(existing),
+                    sources: before,
+                    ..
+                }) => {
+                    sources.splice(0..0, before.iter().cloned());
+                    existing.combine(&json)
+                }
+                _ => json,
+            };
+            let json = Arc::new(json);
+            self.tables.insert(
+                table,
+                TableEntry {
+                    provider: json.clone(),
+                    json: Some(json),
+                    sources,
+                },
+            );
+        }
     }
 
     /// What each load read and skipped, per table.

@@ -1,67 +1,79 @@
-//! Building Arrow columns from record spans, for the projected fields only.
+//! Building Arrow columns from records, for the projected columns only.
 //!
-//! Each record is parsed straight into the column builders: fields that are
-//! not projected are skipped by the parser without being materialised, and
-//! scalar values never pass through a `serde_json::Value`.
+//! Each record is parsed again and sent through its table mapping; cells
+//! whose column is not projected are dropped on the spot.
 
-use std::collections::HashMap;
-use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, Float64Builder, Int64Builder, LargeStringBuilder, StringBuilder,
-    TimestampNanosecondBuilder,
+    ArrayRef, BooleanBuilder, FixedSizeBinaryBuilder, Float64Builder, Int32Builder, Int64Builder,
+    LargeStringBuilder, StringBuilder, TimestampNanosecondBuilder,
 };
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use datafusion::error::{DataFusionError, Result};
 use kql_functions::KustoType;
-use kql_functions::datetime::parse_datetime;
-use serde::Deserialize;
-use serde::de::{
-    self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
-};
 
-/// Builds one batch with the columns of `schema` (already projected) from
-/// the records at `spans` in `doc`.
+use crate::azure::{self, Sink, Target};
+use crate::coerce::{Cell, Scalar, to_scalar, to_text};
+use crate::infer::Layout;
+use crate::load::{Rec, Source};
+use crate::value::{self, Val};
+
+/// The columns a scan builds: for each table column its slot in the batch.
+#[derive(Debug)]
+pub(crate) struct Projection {
+    pub schema: SchemaRef,
+    pub slots: Vec<Option<usize>>,
+    /// (type, typed) per slot; see `ColumnInfo::typed`.
+    pub types: Vec<(KustoType, bool)>,
+}
+
+/// Builds one batch of the projected columns from `recs` of `source`.
 pub(crate) fn build_batch(
-    doc: &[u8],
-    spans: &[(usize, usize)],
-    schema: &SchemaRef,
+    source: &Source,
+    recs: &[Rec],
+    layout: &Layout,
+    proj: &Projection,
 ) -> Result<RecordBatch> {
-    let options = RecordBatchOptions::new().with_row_count(Some(spans.len()));
-    if schema.fields().is_empty() {
+    let options = RecordBatchOptions::new().with_row_count(Some(recs.len()));
+    if proj.types.is_empty() {
         // e.g. `count`: only the number of rows matters, so nothing is parsed.
         return Ok(RecordBatch::try_new_with_options(
-            Arc::clone(schema),
+            Arc::clone(&proj.schema),
             vec![],
             &options,
         )?);
     }
-    let mut cols = schema
-        .fields()
+    let mut cols: Vec<ColBuilder> = proj
+        .types
         .iter()
-        .map(|f| ColBuilder::new(f.data_type(), spans.len()))
-        .collect::<Result<Vec<_>>>()?;
-    let lookup: HashMap<&str, usize> = schema
-        .fields()
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.name().as_str(), i))
-        .collect();
+        .map(|&(ty, typed)| ColBuilder::new(ty, typed, recs.len()))
+        .collect::<Result<_>>()?;
     let mut filled = vec![false; cols.len()];
-    for &(start, end) in spans {
-        let mut de = serde_json::Deserializer::from_slice(&doc[start..end]);
-        let row = RowVisitor {
-            lookup: &lookup,
+    let mut scratch = Vec::new();
+    for rec in recs {
+        let bytes = &source.data[rec.start..rec.end];
+        // Every span was read successfully when the table was opened and the
+        // bytes are immutable, so failing here is a bug: report, don't panic.
+        let again = |e: String| {
+            DataFusionError::Internal(format!(
+                "{}: record at byte {} no longer parses: {e}",
+                source.label, rec.start
+            ))
+        };
+        let val = match &source.header {
+            Some(header) => crate::csv::parse_record(header, bytes).map_err(again)?,
+            None => value::parse_record(bytes).map_err(|e| again(format!("{e:?}")))?,
+        };
+        let mut row = RowSink {
+            layout,
+            proj,
             cols: &mut cols,
             filled: &mut filled,
+            scratch: &mut scratch,
         };
-        // The spans were validated when the table was opened and the bytes
-        // are immutable, so this only fails on a bug; report it, don't panic.
-        (&mut de).deserialize_map(row).map_err(|e| {
-            DataFusionError::Internal(format!("record at byte {start} no longer parses: {e}"))
-        })?;
+        azure::map(rec.mapping, &val, &mut row);
         for (col, seen) in cols.iter_mut().zip(filled.iter_mut()) {
             if !*seen {
                 col.append_null();
@@ -71,36 +83,65 @@ pub(crate) fn build_batch(
     }
     let arrays: Vec<ArrayRef> = cols.into_iter().map(ColBuilder::finish).collect();
     Ok(RecordBatch::try_new_with_options(
-        Arc::clone(schema),
+        Arc::clone(&proj.schema),
         arrays,
         &options,
     )?)
 }
 
-/// A column under construction, one variant per Kusto type inference produces.
+struct RowSink<'a> {
+    layout: &'a Layout,
+    proj: &'a Projection,
+    cols: &'a mut [ColBuilder],
+    filled: &'a mut [bool],
+    scratch: &'a mut Vec<u8>,
+}
+
+impl Sink for RowSink<'_> {
+    fn put(&mut self, target: Target<'_>, cell: Cell<'_>) {
+        let Some(col) = self.layout.resolve(target) else {
+            return;
+        };
+        let Some(Some(slot)) = self.proj.slots.get(col).copied() else {
+            return;
+        };
+        // A repeated field keeps its first value: one entry per row.
+        if std::mem::replace(&mut self.filled[slot], true) {
+            return;
+        }
+        self.cols[slot].append(cell, self.scratch);
+    }
+}
+
+/// A column under construction.
 enum ColBuilder {
     Bool(BooleanBuilder),
+    Int(Int32Builder),
     Long(Int64Builder),
     Real(Float64Builder),
     DateTime(TimestampNanosecondBuilder),
+    Guid(FixedSizeBinaryBuilder),
     Str(StringBuilder),
-    Dynamic(LargeStringBuilder),
+    Dynamic(LargeStringBuilder, bool),
 }
 
 impl ColBuilder {
-    fn new(dt: &datafusion::arrow::datatypes::DataType, rows: usize) -> Result<ColBuilder> {
-        Ok(match KustoType::from_arrow(dt) {
-            Some(KustoType::Bool) => ColBuilder::Bool(BooleanBuilder::with_capacity(rows)),
-            Some(KustoType::Long) => ColBuilder::Long(Int64Builder::with_capacity(rows)),
-            Some(KustoType::Real) => ColBuilder::Real(Float64Builder::with_capacity(rows)),
-            Some(KustoType::DateTime) => {
+    fn new(ty: KustoType, typed: bool, rows: usize) -> Result<ColBuilder> {
+        Ok(match ty {
+            KustoType::Bool => ColBuilder::Bool(BooleanBuilder::with_capacity(rows)),
+            KustoType::Int => ColBuilder::Int(Int32Builder::with_capacity(rows)),
+            KustoType::Long => ColBuilder::Long(Int64Builder::with_capacity(rows)),
+            KustoType::Real => ColBuilder::Real(Float64Builder::with_capacity(rows)),
+            KustoType::DateTime => {
                 ColBuilder::DateTime(TimestampNanosecondBuilder::with_capacity(rows))
             }
-            Some(KustoType::String) => ColBuilder::Str(StringBuilder::new()),
-            Some(KustoType::Dynamic) => ColBuilder::Dynamic(LargeStringBuilder::new()),
-            _ => {
+            KustoType::Guid => ColBuilder::Guid(FixedSizeBinaryBuilder::with_capacity(rows, 16)),
+            KustoType::String => ColBuilder::Str(StringBuilder::new()),
+            KustoType::Dynamic => ColBuilder::Dynamic(LargeStringBuilder::new(), typed),
+            other => {
                 return Err(DataFusionError::Internal(format!(
-                    "JSON tables do not produce columns of type {dt}"
+                    "JSON tables do not produce columns of type {}",
+                    other.name()
                 )));
             }
         })
@@ -109,174 +150,103 @@ impl ColBuilder {
     fn append_null(&mut self) {
         match self {
             ColBuilder::Bool(b) => b.append_null(),
+            ColBuilder::Int(b) => b.append_null(),
             ColBuilder::Long(b) => b.append_null(),
             ColBuilder::Real(b) => b.append_null(),
             ColBuilder::DateTime(b) => b.append_null(),
+            ColBuilder::Guid(b) => b.append_null(),
             ColBuilder::Str(b) => b.append_null(),
-            ColBuilder::Dynamic(b) => b.append_null(),
+            ColBuilder::Dynamic(b, _) => b.append_null(),
+        }
+    }
+
+    fn append(&mut self, cell: Cell<'_>, scratch: &mut Vec<u8>) {
+        let ty = match self {
+            ColBuilder::Str(b) => {
+                b.append_option(to_text(cell));
+                return;
+            }
+            ColBuilder::Dynamic(b, typed) => {
+                scratch.clear();
+                if dynamic_json(cell, *typed, scratch) {
+                    // The bytes are JSON text written by serde_json.
+                    b.append_value(std::str::from_utf8(scratch).unwrap_or("null"));
+                } else {
+                    b.append_null();
+                }
+                return;
+            }
+            ColBuilder::Bool(_) => KustoType::Bool,
+            ColBuilder::Int(_) => KustoType::Int,
+            ColBuilder::Long(_) => KustoType::Long,
+            ColBuilder::Real(_) => KustoType::Real,
+            ColBuilder::DateTime(_) => KustoType::DateTime,
+            ColBuilder::Guid(_) => KustoType::Guid,
+        };
+        // Values that do not convert were reported when the table was
+        // opened; here they are null.
+        match (self, to_scalar(cell, ty)) {
+            (ColBuilder::Bool(b), Ok(Scalar::Bool(v))) => b.append_value(v),
+            (ColBuilder::Int(b), Ok(Scalar::Int(v))) => b.append_value(v),
+            (ColBuilder::Long(b), Ok(Scalar::Long(v))) => b.append_value(v),
+            (ColBuilder::Real(b), Ok(Scalar::Real(v))) => b.append_value(v),
+            (ColBuilder::DateTime(b), Ok(Scalar::DateTime(v))) => b.append_value(v),
+            (ColBuilder::Guid(b), Ok(Scalar::Guid(v))) => {
+                if b.append_value(v).is_err() {
+                    b.append_null();
+                }
+            }
+            (col, _) => col.append_null(),
         }
     }
 
     fn finish(self) -> ArrayRef {
         match self {
             ColBuilder::Bool(mut b) => Arc::new(b.finish()),
+            ColBuilder::Int(mut b) => Arc::new(b.finish()),
             ColBuilder::Long(mut b) => Arc::new(b.finish()),
             ColBuilder::Real(mut b) => Arc::new(b.finish()),
             ColBuilder::DateTime(mut b) => Arc::new(b.finish()),
+            ColBuilder::Guid(mut b) => Arc::new(b.finish()),
             ColBuilder::Str(mut b) => Arc::new(b.finish()),
-            ColBuilder::Dynamic(mut b) => Arc::new(b.finish()),
+            ColBuilder::Dynamic(mut b, _) => Arc::new(b.finish()),
         }
     }
 }
 
-struct RowVisitor<'a> {
-    lookup: &'a HashMap<&'a str, usize>,
-    cols: &'a mut [ColBuilder],
-    filled: &'a mut [bool],
-}
-
-impl<'de> Visitor<'de> for RowVisitor<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(slot) = map.next_key_seed(SlotSeed(self.lookup))? {
-            match slot {
-                // A repeated key keeps its first value: the column already has
-                // this row's entry and must get exactly one per row.
-                Some(i) if !self.filled[i] => {
-                    map.next_value_seed(CellSeed(&mut self.cols[i]))?;
-                    self.filled[i] = true;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+/// Writes the `dynamic` JSON of `cell` into `out`; false for null.
+///
+/// Untyped text (CSV) is JSON if it parses, else a string. A JSON string is
+/// decoded only into a documented (`typed`) column — a `RequestMessages`
+/// logged as JSON text is still an array to query — and stays a string in
+/// inferred columns, which hold whatever the data held.
+fn dynamic_json(cell: Cell<'_>, typed: bool, out: &mut Vec<u8>) -> bool {
+    let string = |s: &str, out: &mut Vec<u8>| {
+        let _ = serde_json::to_writer(&mut *out, s);
+    };
+    match cell {
+        Cell::Json(Val::Null) => return false,
+        Cell::Json(Val::Text(s)) => {
+            if s.trim().is_empty() {
+                return false;
+            }
+            match value::parse_value(s.as_bytes()) {
+                Ok(v) => v.write_json(out),
+                Err(_) => string(s, out),
             }
         }
-        Ok(())
+        Cell::Json(Val::Str(s)) => str_json(s, typed, out),
+        Cell::Str(s) => str_json(s, typed, out),
+        Cell::Json(v) => v.write_json(out),
     }
+    true
 }
 
-/// Resolves a field name to its projected column, if any.
-struct SlotSeed<'a>(&'a HashMap<&'a str, usize>);
-
-impl<'de> DeserializeSeed<'de> for SlotSeed<'_> {
-    type Value = Option<usize>;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for SlotSeed<'_> {
-    type Value = Option<usize>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
-        Ok(self.0.get(v).copied())
-    }
-}
-
-/// Appends exactly one entry — a value or a null — to its column.
-struct CellSeed<'a>(&'a mut ColBuilder);
-
-impl<'de> DeserializeSeed<'de> for CellSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        match self.0 {
-            ColBuilder::Dynamic(b) => {
-                let value = serde_json::Value::deserialize(d)?;
-                if value.is_null() {
-                    b.append_null();
-                } else {
-                    // `Value`'s Display is compact JSON; writing it into the
-                    // builder avoids an intermediate String.
-                    write!(b, "{value}").map_err(de::Error::custom)?;
-                    b.append_value("");
-                }
-                Ok(())
-            }
-            col => d.deserialize_any(ScalarVisitor(col)),
+fn str_json(s: &str, typed: bool, out: &mut Vec<u8>) {
+    match typed.then(|| value::parse_embedded(s)).flatten() {
+        Some(v) => v.write_json(out),
+        None => {
+            let _ = serde_json::to_writer(&mut *out, s);
         }
-    }
-}
-
-/// Scalars into non-dynamic columns. Inference saw every value, so a value
-/// of another kind cannot occur; if it did, null is the honest answer.
-struct ScalarVisitor<'a>(&'a mut ColBuilder);
-
-impl<'de> Visitor<'de> for ScalarVisitor<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        match self.0 {
-            ColBuilder::Bool(b) => b.append_value(v),
-            col => col.append_null(),
-        }
-        Ok(())
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        match self.0 {
-            ColBuilder::Long(b) => b.append_value(v),
-            ColBuilder::Real(b) => b.append_value(v as f64),
-            col => col.append_null(),
-        }
-        Ok(())
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        match self.0 {
-            ColBuilder::Long(b) => b.append_option(i64::try_from(v).ok()),
-            ColBuilder::Real(b) => b.append_value(v as f64),
-            col => col.append_null(),
-        }
-        Ok(())
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        match self.0 {
-            ColBuilder::Real(b) => b.append_value(v),
-            col => col.append_null(),
-        }
-        Ok(())
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        match self.0 {
-            ColBuilder::Str(b) => b.append_value(v),
-            // `""` (and anything unparseable) in a datetime column is null.
-            ColBuilder::DateTime(b) => b.append_option(parse_datetime(v)),
-            col => col.append_null(),
-        }
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.0.append_null();
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        self.0.append_null();
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        self.0.append_null();
-        Ok(())
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::IngestError;
 
-const EXTENSIONS: [&str; 3] = [".json", ".jsonl", ".ndjson"];
+const EXTENSIONS: [&str; 4] = [".json", ".jsonl", ".ndjson", ".csv"];
 const GZ: &str = ".gz";
 
 /// The tables under `path`, as `(table name, files)` sorted by name, files
@@ -17,8 +17,8 @@ const GZ: &str = ".gz";
 ///   `ApiManagementGatewayLogs.json.gz` → `ApiManagementGatewayLogs`. A file
 ///   named explicitly is taken whatever its extension (only the last one is
 ///   stripped then).
-/// * A folder is walked recursively for `*.json`, `*.jsonl`, `*.ndjson`
-///   (optionally `.gz`); files with the same stem, in any subfolder, form one
+/// * A folder is walked recursively for `*.json`, `*.jsonl`, `*.ndjson`,
+///   `*.csv` (optionally `.gz`); files with the same stem, in any subfolder, form one
 ///   table. Hidden entries (`.name`) are skipped, and symbolic links to
 ///   folders are not followed, which rules out cycles.
 pub fn discover(path: &Path) -> Result<Vec<(String, Vec<PathBuf>)>, IngestError> {
@@ -39,7 +39,7 @@ pub fn discover(path: &Path) -> Result<Vec<(String, Vec<PathBuf>)>, IngestError>
     walk(path, &mut tables)?;
     if tables.is_empty() {
         return Err(IngestError::NoData {
-            what: format!("{} (no .json/.jsonl/.ndjson files)", path.display()),
+            what: format!("{} (no .json/.jsonl/.ndjson/.csv files)", path.display()),
         });
     }
     Ok(tables
@@ -49,6 +49,18 @@ pub fn discover(path: &Path) -> Result<Vec<(String, Vec<PathBuf>)>, IngestError>
             (name, files)
         })
         .collect())
+}
+
+/// Every log file under `path` (or `path` itself when it is a file), sorted,
+/// for [`load`](crate::load) to route by content: a storage container holds
+/// thousands of `PT1H.json` blobs whose names say nothing about their tables.
+pub fn find_files(path: &Path) -> Result<Vec<PathBuf>, IngestError> {
+    let mut files: Vec<PathBuf> = discover(path)?
+        .into_iter()
+        .flat_map(|(_, files)| files)
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 fn walk(dir: &Path, tables: &mut BTreeMap<String, Vec<PathBuf>>) -> Result<(), IngestError> {
@@ -82,8 +94,8 @@ fn file_name(path: &Path) -> String {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
-/// The table name for a file name with a JSON extension, else `None`.
-fn table_name(name: &str) -> Option<String> {
+/// The table name for a file name with a log extension, else `None`.
+pub(crate) fn table_name(name: &str) -> Option<String> {
     let name = strip_suffix_ci(name, GZ).unwrap_or(name);
     EXTENSIONS
         .iter()

@@ -12,12 +12,7 @@ pub enum IngestError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{input}: not valid gzip data: {source}")]
-    Gzip {
-        input: String,
-        source: std::io::Error,
-    },
-    /// The first bad line or record met in strict mode.
+    /// The first skipped record or unconvertible value met in strict mode.
     #[error("{input}:{line}: {reason}")]
     Strict {
         input: String,

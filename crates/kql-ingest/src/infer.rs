@@ -1,413 +1,405 @@
-//! Schema inference: the union of top-level fields over all records, in
-//! first-seen order, each with the narrowest Kusto type that holds every value.
+//! What a table learns from its records: which documented schemas it
+//! carries, the extra fields with the kinds of their values, and values
+//! that did not fit their column. From that, [`TableStats::layout`] settles
+//! the columns: documented ones first in documented order, then extras in
+//! first-seen order.
 //!
-//! Per field, the kinds of its non-null values are joined in this lattice:
-//!
-//! * `long` ⊔ `real` = `real` (JSON integers beyond `i64` are `real` already);
-//! * strings that all parse with [`parse_datetime`] are `datetime`; mixed with
-//!   other strings they are `string`. Empty strings do not decide either way,
-//!   so a timestamp that is sometimes `""` stays a `datetime` (`""` → null);
-//! * objects, arrays and any other mix (number + string, bool + number, …)
-//!   are `dynamic`;
-//! * JSON `null` and missing fields do not affect the type, and a field that is
-//!   only ever null (or `""`) is a `string`: it carries no information, and
-//!   `string` is the type Kusto gives such columns in most ingestion mappings.
-//!
-//! Numbers written as strings stay strings here; Azure-specific coercion is
-//! not this crate's concern.
+//! Extra fields are typed by the narrowest Kusto type that holds every
+//! value (see [`inferred_type`]): `long` ⊔ `real` = `real`; strings that all
+//! parse as datetimes are `datetime` (`""` decides nothing); objects, arrays
+//! and other mixes are `dynamic`; a field only ever null is `string`. Kinds
+//! are kept as bit sets, so partial results merge in any order; the first
+//! position of each kind is kept too, so a field whose type changes can be
+//! reported at the line where it does.
 
 use std::collections::HashMap;
-use std::fmt;
 
-use datafusion::arrow::datatypes::{Field, Schema};
 use kql_functions::KustoType;
-use kql_functions::datetime::parse_datetime;
-use serde::de::{
-    self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
-};
 
 use crate::IngestReport;
-use crate::shape::{Fault, Item, Lines, envelope};
+use crate::azure::{Extra, Known, Sink, Target};
+use crate::coerce::{Cell, classify, inferred_type, kinds, to_scalar};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Null,
-    /// The empty string: compatible with both `datetime` and `string`.
-    Empty,
-    Bool,
-    Long,
-    Real,
-    DateTime,
-    Str,
-    Dynamic,
+/// (source index, line, reason) of the first problems, and how many.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Issues {
+    pub list: Vec<(usize, usize, String)>,
+    pub count: usize,
 }
 
-impl Kind {
-    pub(crate) fn join(self, other: Kind) -> Kind {
-        use Kind::*;
-        match (self, other) {
-            (Null, k) | (k, Null) => k,
-            (a, b) if a == b => a,
-            (Long, Real) | (Real, Long) => Real,
-            (Empty, DateTime) | (DateTime, Empty) => DateTime,
-            (Empty | DateTime | Str, Empty | DateTime | Str) => Str,
-            _ => Dynamic,
-        }
-    }
-
-    pub(crate) fn kusto(self) -> KustoType {
-        match self {
-            Kind::Null | Kind::Empty | Kind::Str => KustoType::String,
-            Kind::Bool => KustoType::Bool,
-            Kind::Long => KustoType::Long,
-            Kind::Real => KustoType::Real,
-            Kind::DateTime => KustoType::DateTime,
-            Kind::Dynamic => KustoType::Dynamic,
-        }
-    }
-}
-
-/// Fields in first-seen order with the join of their kinds so far.
-#[derive(Debug, Default)]
-pub(crate) struct Fields {
-    index: HashMap<String, usize>,
-    list: Vec<(String, Kind)>,
-}
-
-impl Fields {
-    fn observe(&mut self, name: FieldRef, kind: Kind) {
-        let slot = match name {
-            FieldRef::Known(i) => i,
-            FieldRef::New(name) => match self.index.get(&name) {
-                Some(&i) => i,
-                None => {
-                    self.index.insert(name.clone(), self.list.len());
-                    self.list.push((name, Kind::Null));
-                    self.list.len() - 1
-                }
-            },
-        };
-        let entry = &mut self.list[slot].1;
-        *entry = entry.join(kind);
-    }
-
-    /// Adds the fields of records that come after ours: new names are
-    /// appended, so first-seen order is the same as a sequential pass.
-    pub(crate) fn merge(&mut self, later: Fields) {
-        for (name, kind) in later.list {
-            self.observe(FieldRef::New(name), kind);
-        }
-    }
-
-    pub(crate) fn columns(&self) -> impl Iterator<Item = (&str, KustoType)> {
-        self.list.iter().map(|(n, k)| (n.as_str(), k.kusto()))
-    }
-
-    pub(crate) fn to_schema(&self) -> Schema {
-        Schema::new(
-            self.columns()
-                .map(|(name, t)| Field::new(name, t.to_arrow(), true))
-                .collect::<Vec<_>>(),
-        )
-    }
-}
-
-/// A field seen in the record being parsed, resolved without allocating when
-/// the name is already known (the overwhelmingly common case).
-enum FieldRef {
-    Known(usize),
-    New(String),
-}
-
-/// What inference found in one chunk of items, in document order.
-#[derive(Debug, Default)]
-pub(crate) struct Partial {
-    pub records: Vec<(usize, usize)>,
-    pub fields: Fields,
-    /// (line, reason) of the first skipped inputs, at most
-    /// `IngestReport::MAX_SKIPPED_DETAILS`.
-    pub skipped: Vec<(usize, String)>,
-    pub skipped_count: usize,
-}
-
-impl Partial {
-    fn skip(&mut self, describe: impl FnOnce() -> (usize, String)) {
-        self.skipped_count += 1;
-        // Describing costs a scan for line and column; skip it once enough
+impl Issues {
+    pub(crate) fn push(&mut self, src: usize, line: usize, reason: impl FnOnce() -> String) {
+        self.count += 1;
+        // Describing can cost (formatting, line counting); stop once enough
         // details are kept.
-        if self.skipped.len() < IngestReport::MAX_SKIPPED_DETAILS {
-            self.skipped.push(describe());
+        if self.list.len() < IngestReport::MAX_SKIPPED_DETAILS {
+            self.list.push((src, line, reason()));
+        }
+    }
+
+    /// Appends problems found after ours.
+    pub(crate) fn merge(&mut self, later: Issues) {
+        self.count += later.count;
+        let room = IngestReport::MAX_SKIPPED_DETAILS.saturating_sub(self.list.len());
+        self.list.extend(later.list.into_iter().take(room));
+    }
+
+    /// Source order, then line order, which is how a reader expects them.
+    pub(crate) fn sort(&mut self) {
+        self.list.sort_by_key(|&(src, line, _)| (src, line));
+    }
+
+    pub(crate) fn first(&self) -> Option<&(usize, usize, String)> {
+        self.list.iter().min_by_key(|&&(src, line, _)| (src, line))
+    }
+}
+
+/// An extra field and the kinds of its values.
+#[derive(Debug, Clone)]
+pub(crate) struct ExtraStat {
+    pub name: String,
+    pub diag: bool,
+    pub declared: Option<KustoType>,
+    pub bits: u16,
+    /// Where each kind (by its bit's position) was first seen.
+    pub first: [Option<(usize, usize)>; 9],
+}
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct TableStats {
+    /// Documented schemas of the table's records, in first-seen order.
+    pub known: Vec<Known>,
+    pub extras: Vec<ExtraStat>,
+    plain: HashMap<String, usize>,
+    diag: HashMap<String, usize>,
+    /// Values that could not be converted to their column's type.
+    pub value_issues: Issues,
+    /// Observations that lost nothing.
+    pub notes: Issues,
+}
+
+/// A column of the final schema.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ColumnInfo {
+    pub name: String,
+    pub ty: KustoType,
+    /// The type is documented or declared, not inferred: strings holding
+    /// JSON are decoded into `dynamic` columns.
+    pub typed: bool,
+}
+
+/// The columns of a table and where each mapped target lands.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layout {
+    pub columns: Vec<ColumnInfo>,
+    known: [Vec<usize>; 4],
+    plain: HashMap<String, usize>,
+    diag: HashMap<String, usize>,
+}
+
+impl Layout {
+    pub(crate) fn resolve(&self, target: Target<'_>) -> Option<usize> {
+        match target {
+            Target::Col(k, i) => self.known[k.index()].get(usize::from(i)).copied(),
+            Target::Extra(name, Extra::DiagSuffix) => self.diag.get(name).copied(),
+            Target::Extra(name, _) => self.plain.get(name).copied(),
         }
     }
 }
 
-/// Opens envelopes among `items`, checks every record and infers its fields.
-pub(crate) fn infer_items(doc: &[u8], items: &[Item]) -> Partial {
-    let mut out = Partial::default();
-    let mut scratch = Vec::new();
-    for &item in items {
-        let wrapped = if item.may_wrap {
-            envelope(doc, item)
+impl TableStats {
+    pub(crate) fn add_known(&mut self, k: Known) {
+        if !self.known.contains(&k) {
+            self.known.push(k);
+        }
+    }
+
+    fn extra(&mut self, name: &str, style: Extra) -> usize {
+        let diag = style == Extra::DiagSuffix;
+        let map = if diag {
+            &mut self.diag
         } else {
-            None
+            &mut self.plain
         };
-        match wrapped {
-            Some(records) => {
-                let mut lines = Lines::new(doc, item.start, item.line);
-                for (start, end) in records {
-                    check_record(doc, start, end, &mut out, &mut scratch, |at| {
-                        lines.line_at(at)
-                    });
+        if let Some(&i) = map.get(name) {
+            if let Extra::Declared(ty) = style {
+                self.extras[i].declared.get_or_insert(ty);
+            }
+            return i;
+        }
+        map.insert(name.to_owned(), self.extras.len());
+        self.extras.push(ExtraStat {
+            name: name.to_owned(),
+            diag,
+            declared: match style {
+                Extra::Declared(ty) => Some(ty),
+                _ => None,
+            },
+            bits: 0,
+            first: [None; 9],
+        });
+        self.extras.len() - 1
+    }
+
+    /// Adds what later records taught; first-seen order and first
+    /// positions stay ours.
+    pub(crate) fn merge(&mut self, later: TableStats) {
+        for k in later.known {
+            self.add_known(k);
+        }
+        for e in later.extras {
+            let style = match (e.diag, e.declared) {
+                (true, _) => Extra::DiagSuffix,
+                (false, Some(ty)) => Extra::Declared(ty),
+                (false, None) => Extra::Plain,
+            };
+            let i = self.extra(&e.name, style);
+            let mine = &mut self.extras[i];
+            mine.bits |= e.bits;
+            for (m, l) in mine.first.iter_mut().zip(e.first) {
+                if m.is_none() {
+                    *m = l;
                 }
             }
-            None => check_record(doc, item.start, item.end, &mut out, &mut scratch, |at| {
-                Lines::new(doc, item.start, item.line).line_at(at)
-            }),
         }
+        self.value_issues.merge(later.value_issues);
+        self.notes.merge(later.notes);
     }
-    out
-}
 
-fn check_record(
-    doc: &[u8],
-    start: usize,
-    end: usize,
-    out: &mut Partial,
-    scratch: &mut Vec<(FieldRef, Kind)>,
-    mut line_at: impl FnMut(usize) -> usize,
-) {
-    match observe_record(&doc[start..end], &mut out.fields, scratch) {
-        Ok(()) => out.records.push((start, end)),
-        Err(RecordError::Json(err)) => {
-            out.skip(|| Fault::Json { at: start, err }.describe(doc, line_at(start)))
+    /// The final columns, and notes on fields whose type changed (only
+    /// known once every record has been seen); `label` names a source.
+    pub(crate) fn layout(&self, label: impl Fn(usize) -> String) -> (Layout, Issues) {
+        let mut layout = Layout::default();
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        for &k in &self.known {
+            let map = k
+                .columns()
+                .iter()
+                .map(|&(name, ty)| {
+                    *by_name.entry(name.to_owned()).or_insert_with(|| {
+                        layout.columns.push(ColumnInfo {
+                            name: name.to_owned(),
+                            ty,
+                            typed: true,
+                        });
+                        layout.columns.len() - 1
+                    })
+                })
+                .collect();
+            layout.known[k.index()] = map;
         }
-        Err(RecordError::NotObject(kind)) => {
-            out.skip(|| (line_at(start), format!("not a JSON object (found {kind})")))
-        }
-    }
-}
-
-enum RecordError {
-    Json(serde_json::Error),
-    NotObject(&'static str),
-}
-
-impl From<serde_json::Error> for RecordError {
-    fn from(err: serde_json::Error) -> Self {
-        RecordError::Json(err)
-    }
-}
-
-/// Observes one record's fields. `fields` is only updated once the whole
-/// record proved valid, so a record that breaks off half-way leaves no trace
-/// in the schema.
-fn observe_record(
-    bytes: &[u8],
-    fields: &mut Fields,
-    scratch: &mut Vec<(FieldRef, Kind)>,
-) -> Result<(), RecordError> {
-    scratch.clear();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let found = (&mut de).deserialize_any(RecordVisitor {
-        fields: &*fields,
-        scratch: &mut *scratch,
-    })?;
-    de.end()?;
-    if let Some(kind) = found {
-        return Err(RecordError::NotObject(kind));
-    }
-    for (name, kind) in scratch.drain(..) {
-        fields.observe(name, kind);
-    }
-    Ok(())
-}
-
-/// Visits a top-level value: an object's fields are collected, anything else
-/// is consumed and named so the skip can say what was found instead.
-struct RecordVisitor<'a> {
-    fields: &'a Fields,
-    scratch: &'a mut Vec<(FieldRef, Kind)>,
-}
-
-impl<'de> Visitor<'de> for RecordVisitor<'_> {
-    type Value = Option<&'static str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while let Some(name) = map.next_key_seed(KeySeed(self.fields))? {
-            // Once a field is known to be a plain string (or dynamic), its
-            // strings need no datetime parse; that is most of the strings.
-            let settled = match name {
-                FieldRef::Known(i) => matches!(self.fields.list[i].1, Kind::Str | Kind::Dynamic),
-                FieldRef::New(_) => false,
+        let mut notes = Vec::new();
+        for e in &self.extras {
+            let inferred = inferred_type(e.bits, e.diag);
+            let (name, ty) = if e.diag {
+                let (suffix, ty) = crate::azure::suffixed(e.declared.unwrap_or(inferred));
+                (format!("{}{suffix}", e.name), ty)
+            } else {
+                (e.name.clone(), e.declared.unwrap_or(inferred))
             };
-            let kind = map.next_value_seed(KindSeed { settled })?;
-            self.scratch.push((name, kind));
+            if e.declared.is_none()
+                && let Some(note) = type_change(e, ty, &label)
+            {
+                notes.push(note);
+            }
+            let col = *by_name.entry(name.clone()).or_insert_with(|| {
+                layout.columns.push(ColumnInfo {
+                    name,
+                    ty,
+                    typed: e.declared.is_some(),
+                });
+                layout.columns.len() - 1
+            });
+            let map = if e.diag {
+                &mut layout.diag
+            } else {
+                &mut layout.plain
+            };
+            map.insert(e.name.clone(), col);
         }
-        Ok(None)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Some("an array"))
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Some("a string"))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Some("a bool"))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Some("a number"))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Some("a number"))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Some("a number"))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Some("null"))
+        let mut issues = Issues::default();
+        for (src, line, reason) in notes {
+            issues.push(src, line, || reason);
+        }
+        (layout, issues)
     }
 }
 
-struct KeySeed<'a>(&'a Fields);
+/// A note when a field's values have kinds that do not share a type, at
+/// the first value of the kind that came last.
+fn type_change(
+    e: &ExtraStat,
+    ty: KustoType,
+    label: &impl Fn(usize) -> String,
+) -> Option<(usize, usize, String)> {
+    use kinds::*;
+    let seen = e.bits & !NULL;
+    // Untyped text (CSV) is text whatever it looks like; nothing changed.
+    if seen & TEXT != 0 {
+        return None;
+    }
+    let groups = [BOOL, LONG | REAL, EMPTY | DATETIME | GUID | STR, NESTED];
+    let mixed = groups.iter().filter(|&&g| seen & g != 0).count() >= 2;
+    let dates_and_text = seen & DATETIME != 0 && seen & STR != 0;
+    if !(mixed || dates_and_text) {
+        return None;
+    }
+    let mut found: Vec<(usize, usize, u16)> = kinds::ALL
+        .iter()
+        .enumerate()
+        .filter(|&(_, &k)| seen & k != 0 && k != EMPTY)
+        .filter_map(|(i, &k)| e.first[i].map(|(s, l)| (s, l, k)))
+        .collect();
+    found.sort_unstable();
+    let &(src, line, _) = found.last()?;
+    let list = found
+        .iter()
+        .map(|&(s, l, k)| format!("{} (first at {}:{l})", kinds::name(k), label(s)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let name = &e.name;
+    Some((
+        src,
+        line,
+        format!(
+            "field {name:?} changes type: {list}; the column is {}",
+            ty.name()
+        ),
+    ))
+}
 
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = FieldRef;
+/// Observes the cells of one record into a table's stats.
+pub(crate) struct Observer<'s> {
+    pub stats: &'s mut TableStats,
+    pub src: usize,
+    pub line: usize,
+    seen_cols: [u64; 4],
+    seen_extras: Vec<usize>,
+}
 
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<FieldRef, D::Error> {
-        d.deserialize_str(self)
+impl<'s> Observer<'s> {
+    pub(crate) fn new(stats: &'s mut TableStats, src: usize, line: usize) -> Self {
+        Observer {
+            stats,
+            src,
+            line,
+            seen_cols: [0; 4],
+            seen_extras: Vec::new(),
+        }
+    }
+
+    fn check(&mut self, column: &str, ty: KustoType, cell: Cell<'_>) {
+        if matches!(ty, KustoType::String | KustoType::Dynamic) {
+            return;
+        }
+        if let Err(why) = to_scalar(cell, ty) {
+            self.stats.value_issues.push(self.src, self.line, || {
+                format!("column {column}: {why}; stored as null")
+            });
+        }
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed<'_> {
-    type Value = FieldRef;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
+impl Sink for Observer<'_> {
+    fn put(&mut self, target: Target<'_>, cell: Cell<'_>) {
+        match target {
+            Target::Col(k, i) => {
+                // A repeated field keeps its first value, as the scan does.
+                let bit = 1u64 << (i % 64);
+                if self.seen_cols[k.index()] & bit != 0 {
+                    return;
+                }
+                self.seen_cols[k.index()] |= bit;
+                if let Some(&(name, ty)) = k.columns().get(usize::from(i)) {
+                    self.check(name, ty, cell);
+                }
+            }
+            Target::Extra(name, style) => {
+                let i = self.stats.extra(name, style);
+                if self.seen_extras.contains(&i) {
+                    return;
+                }
+                self.seen_extras.push(i);
+                let e = &mut self.stats.extras[i];
+                let kind = classify(cell, e.bits & kinds::STR != 0);
+                let new = kind & !e.bits & !kinds::TEXT;
+                if new != 0 {
+                    let slot = new.trailing_zeros() as usize;
+                    if let Some(first) = e.first.get_mut(slot) {
+                        first.get_or_insert((self.src, self.line));
+                    }
+                }
+                e.bits |= kind;
+                if let Some(ty) = e.declared {
+                    let column = e.name.clone();
+                    self.check(&column, ty, cell);
+                }
+            }
+        }
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldRef, E> {
-        Ok(match self.0.index.get(v) {
-            Some(&i) => FieldRef::Known(i),
-            None => FieldRef::New(v.to_owned()),
-        })
-    }
-}
-
-/// The kind of a field value; nested values are skipped, not built.
-struct KindSeed {
-    /// Strings of this field are already known not to be all datetimes.
-    settled: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for KindSeed {
-    type Value = Kind;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Kind, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KindSeed {
-    type Value = Kind;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Kind, E> {
-        Ok(Kind::Bool)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Kind, E> {
-        Ok(Kind::Long)
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kind, E> {
-        Ok(if i64::try_from(v).is_ok() {
-            Kind::Long
-        } else {
-            Kind::Real
-        })
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Kind, E> {
-        Ok(Kind::Real)
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Kind, E> {
-        Ok(if self.settled {
-            Kind::Str
-        } else if v.is_empty() {
-            Kind::Empty
-        } else if parse_datetime(v).is_some() {
-            Kind::DateTime
-        } else {
-            Kind::Str
-        })
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Kind, E> {
-        Ok(Kind::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Kind::Dynamic)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Kind::Dynamic)
+    fn note(&mut self, reason: String) {
+        self.stats.notes.push(self.src, self.line, || reason);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use Kind::*;
+    use crate::value::Val;
 
-    #[test]
-    fn lattice() {
-        assert_eq!(Long.join(Real), Real);
-        assert_eq!(Null.join(Long), Long);
-        assert_eq!(Long.join(Str), Dynamic);
-        assert_eq!(Bool.join(Long), Dynamic);
-        assert_eq!(DateTime.join(Empty), DateTime);
-        assert_eq!(DateTime.join(Str), Str);
-        assert_eq!(Empty.join(Str), Str);
-        assert_eq!(Dynamic.join(Null), Dynamic);
-        // Order of observation must not matter.
-        let all = [Null, Empty, Bool, Long, Real, DateTime, Str, Dynamic];
-        for a in all {
-            for b in all {
-                assert_eq!(a.join(b), b.join(a));
-                for c in all {
-                    assert_eq!(a.join(b).join(c), a.join(b.join(c)), "{a:?} {b:?} {c:?}");
-                }
-            }
-        }
+    fn observe(stats: &mut TableStats, line: usize, name: &str, v: &Val<'_>) {
+        let mut o = Observer::new(stats, 0, line);
+        o.put(Target::Extra(name, Extra::Plain), Cell::Json(v));
     }
 
     #[test]
-    fn broken_record_leaves_no_trace() {
-        let mut fields = Fields::default();
-        let mut scratch = Vec::new();
-        assert!(observe_record(br#"{"a": 1, "b": "#, &mut fields, &mut scratch).is_err());
-        assert!(observe_record(br#"{"a": 1} x"#, &mut fields, &mut scratch).is_err());
-        assert!(fields.list.is_empty());
-        assert!(observe_record(br#"{"a": 1, "a": 2.5}"#, &mut fields, &mut scratch).is_ok());
-        assert_eq!(fields.list, vec![("a".to_owned(), Real)]);
+    fn type_changes_are_noted_where_they_happen() {
+        let mut s = TableStats::default();
+        observe(&mut s, 1, "a", &Val::I64(1));
+        observe(&mut s, 2, "a", &Val::F64(1.5));
+        observe(&mut s, 3, "a", &Val::Str("x".into()));
+        observe(&mut s, 1, "b", &Val::I64(1));
+        observe(&mut s, 2, "b", &Val::F64(2.5));
+        let (layout, notes) = s.layout(|_| "t.json".into());
+        assert_eq!(layout.columns[0].ty, KustoType::Dynamic);
+        assert_eq!(layout.columns[1].ty, KustoType::Real);
+        assert_eq!(notes.count, 1);
+        let (_, line, reason) = &notes.list[0];
+        assert_eq!(*line, 3);
+        assert_eq!(
+            reason,
+            "field \"a\" changes type: long (first at t.json:1), real (first at t.json:2), \
+             string (first at t.json:3); the column is dynamic"
+        );
+    }
+
+    #[test]
+    fn documented_columns_come_first_and_are_checked() {
+        let mut s = TableStats::default();
+        s.add_known(Known::Llm);
+        let mut o = Observer::new(&mut s, 0, 7);
+        let i = Known::Llm.column_ci("prompttokens").unwrap();
+        o.put(Target::Col(Known::Llm, i), Cell::Str("many"));
+        o.put(Target::Extra("x", Extra::DiagSuffix), Cell::Str("y"));
+        let (layout, _) = s.layout(|_| String::new());
+        assert_eq!(layout.columns[0].name, "TimeGenerated");
+        assert_eq!(layout.columns.last().unwrap().name, "x_s");
+        assert_eq!(
+            layout.resolve(Target::Extra("x", Extra::DiagSuffix)),
+            Some(layout.columns.len() - 1)
+        );
+        assert_eq!(s.value_issues.list[0].1, 7);
+        assert_eq!(
+            s.value_issues.list[0].2,
+            "column PromptTokens: \"many\" is not a valid int; stored as null"
+        );
+    }
+
+    #[test]
+    fn documented_tables_fit_the_duplicate_mask() {
+        for k in Known::ALL {
+            assert!(k.columns().len() <= 64, "{}", k.name());
+        }
     }
 }

@@ -1,39 +1,53 @@
-//! `kql-ingest` turns JSON log files into Arrow data for the kql engine. It
-//! reads the shapes Azure Monitor writes (JSON Lines archives, `{"records":[…]}`
-//! Event Hubs batches, plain or enveloped arrays, pretty-printed objects, any of
-//! them gzip-compressed), infers a Kusto-typed schema from every record, and
-//! exposes each table as a [`JsonTable`] — a DataFusion
-//! [`TableProvider`](datafusion::catalog::TableProvider) that the engine
-//! registers under the name [`discover`] derives from the file names.
+//! `kql-ingest` turns Azure log files into Arrow data for the kql engine, as
+//! the tables Log Analytics would show. It reads the shapes Azure writes —
+//! JSON Lines storage archives (`insights-logs-*/…/PT1H.json`), `{"records":[…]}`
+//! Event Hubs batches, plain or enveloped arrays, pretty-printed objects, Log
+//! Analytics exports in JSON or CSV, any of them gzip-compressed — and routes
+//! each record to its table by content ([`load`]): `GatewayLogs` records to
+//! `ApiManagementGatewayLogs`, `GatewayLlmLogs` to `ApiManagementGatewayLlmLog`,
+//! Azure OpenAI categories to `AzureDiagnostics`, metrics to `AzureMetrics`,
+//! exported rows to the table their `Type` names, anything else to a table
+//! named after its file. Known tables get every documented column, in
+//! documented order and type, with raw field names mapped to them; fields no
+//! mapping knows are kept as extra columns with inferred types.
 //!
-//! Work is split so that queries only pay for what they read: [`JsonTable::open`]
-//! parses every record once to infer the schema and to account for bad input
-//! (skipped and reported, or an error in strict mode — never dropped
-//! silently), then keeps only the raw bytes and the byte span of each record;
-//! each scan re-parses those spans in parallel and materialises only the
-//! projected columns.
+//! Each table is a [`JsonTable`], a DataFusion
+//! [`TableProvider`](datafusion::catalog::TableProvider). Work is split so
+//! that queries only pay for what they read: loading parses every record
+//! once to route it, settle the schema and account for bad input (skipped and
+//! reported with file, line and reason, or an error in strict mode — never
+//! dropped silently), then keeps only the raw bytes and the span of each
+//! record; each scan re-parses those spans in parallel and materialises only
+//! the projected columns.
 //!
 //! Column types follow [`kql_functions::types`]: `dynamic` values are compact
 //! JSON text in `LargeUtf8`, datetimes are `Timestamp(Nanosecond)` in UTC, and
 //! JSON `null` or a missing field is an Arrow null.
 
+mod azure;
 mod build;
+mod coerce;
+mod csv;
+mod datetime;
 mod discover;
 mod error;
 mod infer;
+mod load;
 mod provider;
 mod shape;
 mod source;
+mod value;
 
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use discover::discover;
+pub use discover::{discover, find_files};
 pub use error::IngestError;
+pub use load::{Input, Loaded, load};
 pub use provider::JsonTable;
 
-/// How [`JsonTable::open`] treats input it cannot use.
+/// How loading treats input it cannot use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct IngestOptions {
     /// Fail on the first bad line or record instead of skipping and reporting it.
@@ -60,35 +74,67 @@ impl SourceData {
     }
 }
 
-/// A line or record that was not ingested, and why.
+/// Something in the input worth reporting: a record that was skipped, a
+/// value that could not be stored as written, or a note.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
     pub source: String,
-    /// 1-based line of the input (after decompression) where the problem is.
+    /// 1-based line of the input (after decompression) where the problem
+    /// is; 0 when it concerns the whole source.
     pub line: usize,
     pub reason: String,
 }
 
+/// [`Skipped`] under the name that fits its other uses.
+pub type Issue = Skipped;
+
 impl fmt::Display for Skipped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.source, self.line, self.reason)
+        if self.line == 0 {
+            write!(f, "{}: {}", self.source, self.reason)
+        } else {
+            write!(f, "{}:{}: {}", self.source, self.line, self.reason)
+        }
     }
 }
 
-/// What [`JsonTable::open`] ingested and what it had to skip.
+/// What a table ingested and what it could not. Each list keeps the first
+/// [`IngestReport::MAX_SKIPPED_DETAILS`] entries in source order, then
+/// line order; the counts cover all of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestReport {
     /// Records ingested.
     pub records: usize,
-    /// The first [`IngestReport::MAX_SKIPPED_DETAILS`] skipped inputs, in
-    /// source order then line order.
+    /// Lines or records that were not ingested.
     pub skipped: Vec<Skipped>,
-    /// All skipped inputs, including those beyond `skipped`.
     pub skipped_count: usize,
+    /// Values that could not be stored as written: not convertible to their
+    /// column's type (stored as null), or bytes that were not UTF-8.
+    pub value_issues: Vec<Issue>,
+    pub value_issue_count: usize,
+    /// Nothing lost, but worth knowing: an empty file, a field whose type
+    /// changes between records, a CSV column in local time.
+    pub notes: Vec<Issue>,
+    pub note_count: usize,
 }
 
 impl IngestReport {
-    /// How many skipped inputs are kept in detail; a file of garbage should not
-    /// cost memory proportional to its size just to be reported.
+    /// How many entries of each kind are kept in detail; a file of garbage
+    /// should not cost memory proportional to its size just to be reported.
     pub const MAX_SKIPPED_DETAILS: usize = 100;
+
+    /// Adds the report of more input of the same table.
+    pub fn merge(&mut self, other: IngestReport) {
+        fn add(mine: &mut Vec<Skipped>, theirs: Vec<Skipped>) {
+            let room = IngestReport::MAX_SKIPPED_DETAILS.saturating_sub(mine.len());
+            mine.extend(theirs.into_iter().take(room));
+        }
+        self.records += other.records;
+        self.skipped_count += other.skipped_count;
+        add(&mut self.skipped, other.skipped);
+        self.value_issue_count += other.value_issue_count;
+        add(&mut self.value_issues, other.value_issues);
+        self.note_count += other.note_count;
+        add(&mut self.notes, other.notes);
+    }
 }

@@ -1,11 +1,12 @@
-//! [`JsonTable`]: a DataFusion table over JSON sources.
+//! [`JsonTable`]: a DataFusion table over records of JSON (or CSV) sources.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableProvider};
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::error::Result as DfResult;
@@ -13,96 +14,107 @@ use datafusion::logical_expr::{Expr, TableProviderFilterPushDown, TableType};
 use datafusion::physical_plan::ExecutionPlan;
 use rayon::prelude::*;
 
-use crate::build::build_batch;
-use crate::infer::{Fields, Partial, infer_items};
-use crate::{IngestError, IngestOptions, IngestReport, Skipped, SourceData, shape, source};
+use crate::build::{Projection, build_batch};
+use crate::infer::{Issues, Layout, TableStats};
+use crate::load::{Input, Rec, Source, load_with};
+use crate::{IngestError, IngestOptions, IngestReport, Skipped, SourceData};
 
 /// Rows per `RecordBatch`, and so the unit of parallel work in a scan.
 const BATCH_ROWS: usize = 8192;
-/// Candidate records per parallel inference task.
-const INFER_CHUNK: usize = 4096;
 
-/// A table over one or more JSON sources. Opening infers the schema and
-/// validates every record; each scan builds the projected columns afresh from
-/// the raw bytes, so memory holds the input once, not a decoded copy of it.
+/// A table over records of one or more sources. Opening read every record
+/// once to route it, settle the schema and account for bad input; each scan
+/// builds the projected columns afresh from the raw bytes, so memory holds
+/// the input once, not a decoded copy of it.
 pub struct JsonTable {
     schema: SchemaRef,
-    sources: Vec<Loaded>,
+    layout: Arc<Layout>,
+    parts: Vec<Part>,
     report: IngestReport,
+    /// Kept so that tables loaded separately can be combined.
+    stats: TableStats,
 }
 
-/// A source's bytes (decompressed) and the spans of its valid records.
-struct Loaded {
-    label: String,
-    data: Arc<[u8]>,
-    records: Vec<(usize, usize)>,
-}
-
-/// One source after inference, before sources are combined.
-struct Opened {
-    loaded: Loaded,
-    fields: Fields,
-    /// (line, reason), sorted by line, at most `MAX_SKIPPED_DETAILS`.
-    skipped: Vec<(usize, String)>,
-    skipped_count: usize,
+/// The records of one source that belong to this table.
+#[derive(Clone)]
+pub(crate) struct Part {
+    pub source: Arc<Source>,
+    pub recs: Arc<[Rec]>,
 }
 
 impl JsonTable {
-    /// Reads all sources (in parallel), infers the schema and records what
-    /// was skipped. In strict mode the first skipped input — by source order,
-    /// then line — is an error instead.
+    /// The generic path: every record of every source in one table, each
+    /// field a column under its own name, typed by inference — no routing
+    /// or Azure mapping (see [`crate::load`] for that). In strict mode the
+    /// first skipped input — by source order, then line — is an error.
     pub fn open(sources: Vec<SourceData>, opts: &IngestOptions) -> Result<JsonTable, IngestError> {
-        if sources.is_empty() {
-            return Err(IngestError::NoData {
-                what: "an empty list of sources".to_owned(),
-            });
+        let inputs = sources
+            .into_iter()
+            .map(|data| Input {
+                data,
+                table: Some(String::new()),
+            })
+            .collect();
+        let mut loaded = load_with(inputs, opts, false)?;
+        if let Some((_, table)) = loaded.tables.pop() {
+            return Ok(table);
         }
-        let opened = sources
-            .par_iter()
-            .map(open_source)
-            .collect::<Result<Vec<_>, _>>()?;
-
-        let first_bad = opened
-            .iter()
-            .find_map(|o| o.skipped.first().map(|(line, reason)| (o, *line, reason)));
-        if opts.strict
-            && let Some((o, line, reason)) = first_bad
-        {
-            return Err(IngestError::Strict {
-                input: o.loaded.label.clone(),
-                line,
-                reason: reason.clone(),
-            });
-        }
-
-        let mut fields = Fields::default();
-        let mut report = IngestReport::default();
-        let mut loaded = Vec::with_capacity(opened.len());
-        for o in opened {
-            fields.merge(o.fields);
-            report.records += o.loaded.records.len();
-            report.skipped_count += o.skipped_count;
-            let room = IngestReport::MAX_SKIPPED_DETAILS - report.skipped.len();
-            report.skipped.extend(
-                o.skipped
-                    .into_iter()
-                    .take(room)
-                    .map(|(line, reason)| Skipped {
-                        source: o.loaded.label.clone(),
-                        line,
-                        reason,
-                    }),
-            );
-            loaded.push(o.loaded);
-        }
+        let report = loaded.reports.pop().map(|(_, r)| r).unwrap_or_default();
         Ok(JsonTable {
-            schema: Arc::new(fields.to_schema()),
-            sources: loaded,
+            schema: Arc::new(Schema::empty()),
+            layout: Arc::default(),
+            parts: Vec::new(),
             report,
+            stats: TableStats::default(),
         })
     }
 
-    /// The inferred schema: every top-level field, in first-seen order.
+    pub(crate) fn new(
+        mut stats: TableStats,
+        parts: Vec<Part>,
+        mut skipped: Issues,
+        records: usize,
+        labels: &[String],
+    ) -> JsonTable {
+        let label = |i: usize| labels.get(i).cloned().unwrap_or_default();
+        let (layout, type_notes) = stats.layout(label);
+        let mut notes = std::mem::take(&mut stats.notes);
+        notes.merge(type_notes);
+        let mut values = std::mem::take(&mut stats.value_issues);
+        skipped.sort();
+        values.sort();
+        notes.sort();
+        let details = |issues: Issues| -> Vec<Skipped> {
+            issues
+                .list
+                .into_iter()
+                .map(|(src, line, reason)| Skipped {
+                    source: label(src),
+                    line,
+                    reason,
+                })
+                .collect()
+        };
+        let report = IngestReport {
+            records,
+            skipped_count: skipped.count,
+            skipped: details(skipped),
+            value_issue_count: values.count,
+            value_issues: details(values),
+            note_count: notes.count,
+            notes: details(notes),
+        };
+        JsonTable {
+            schema: schema_of(&layout),
+            layout: Arc::new(layout),
+            parts,
+            report,
+            stats,
+        }
+    }
+
+    /// The schema: documented columns first (for known tables), then every
+    /// other field in first-seen order.
     pub fn schema(&self) -> SchemaRef {
         Arc::clone(&self.schema)
     }
@@ -111,67 +123,86 @@ impl JsonTable {
         &self.report
     }
 
-    /// Batch-sized runs of records, `(source, record indices)`, covering the
-    /// first `limit` records (all when `None`) in source order.
+    /// The sources that hold records of this table, in load order.
+    pub fn sources(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        self.parts
+            .iter()
+            .map(|p| p.source.label.clone())
+            .filter(|l| seen.insert(l.clone()))
+            .collect()
+    }
+
+    /// One table with the records of both, as if loaded together (the
+    /// schema is settled again); e.g. the same table found under two `-d`
+    /// folders.
+    pub fn combine(&self, other: &JsonTable) -> JsonTable {
+        let mut stats = self.stats.clone();
+        stats.merge(other.stats.clone());
+        let (layout, _) = stats.layout(|_| String::new());
+        let mut report = self.report.clone();
+        report.merge(other.report.clone());
+        JsonTable {
+            schema: schema_of(&layout),
+            layout: Arc::new(layout),
+            parts: self.parts.iter().chain(&other.parts).cloned().collect(),
+            report,
+            stats,
+        }
+    }
+
+    /// Batch-sized runs of records, `(part, record indices)`, covering the
+    /// first `limit` records (all when `None`) in load order.
     fn tasks(&self, limit: Option<usize>) -> Vec<(usize, Range<usize>)> {
         let mut left = limit.unwrap_or(usize::MAX);
         let mut tasks = Vec::new();
-        for (s, src) in self.sources.iter().enumerate() {
-            let n = src.records.len().min(left);
+        for (p, part) in self.parts.iter().enumerate() {
+            let n = part.recs.len().min(left);
             left -= n;
             tasks.extend(
                 (0..n)
                     .step_by(BATCH_ROWS)
-                    .map(|i| (s, i..(i + BATCH_ROWS).min(n))),
+                    .map(|i| (p, i..(i + BATCH_ROWS).min(n))),
             );
         }
         tasks
     }
+
+    fn projection(&self, projection: Option<&Vec<usize>>) -> DfResult<Projection> {
+        let all: Vec<usize> = (0..self.layout.columns.len()).collect();
+        let cols = projection.unwrap_or(&all);
+        // Fails on an index out of range, before the layout is indexed.
+        let schema = Arc::new(self.schema.project(cols)?);
+        let mut slots = vec![None; self.layout.columns.len()];
+        let mut types = Vec::with_capacity(cols.len());
+        for (slot, &c) in cols.iter().enumerate() {
+            slots[c] = Some(slot);
+            let info = &self.layout.columns[c];
+            types.push((info.ty, info.typed));
+        }
+        Ok(Projection {
+            schema,
+            slots,
+            types,
+        })
+    }
 }
 
-fn open_source(src: &SourceData) -> Result<Opened, IngestError> {
-    let data = source::load(src)?;
-    let split = shape::split(&data);
-    let partials: Vec<Partial> = split
-        .items
-        .par_chunks(INFER_CHUNK)
-        .map(|items| infer_items(&data, items))
-        .collect();
-
-    let mut fields = Fields::default();
-    let mut records = Vec::with_capacity(split.items.len());
-    let mut skipped = split.faults;
-    let mut skipped_count = split.fault_count;
-    for p in partials {
-        fields.merge(p.fields);
-        records.extend(p.records);
-        skipped.extend(p.skipped);
-        skipped_count += p.skipped_count;
-    }
-    // Faults found while splitting and while inferring come from different
-    // passes; line order is what a reader of the report expects.
-    skipped.sort_by_key(|&(line, _)| line);
-    skipped.truncate(IngestReport::MAX_SKIPPED_DETAILS);
-    Ok(Opened {
-        loaded: Loaded {
-            label: src.label(),
-            data,
-            records,
-        },
-        fields,
-        skipped,
-        skipped_count,
-    })
+fn schema_of(layout: &Layout) -> SchemaRef {
+    Arc::new(Schema::new(
+        layout
+            .columns
+            .iter()
+            .map(|c| Field::new(&c.name, c.ty.to_arrow(), true))
+            .collect::<Vec<_>>(),
+    ))
 }
 
 impl fmt::Debug for JsonTable {
     // Derived Debug would dump every byte of every source.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JsonTable")
-            .field(
-                "sources",
-                &self.sources.iter().map(|s| &s.label).collect::<Vec<_>>(),
-            )
+            .field("sources", &self.sources())
             .field("records", &self.report.records)
             .field("skipped", &self.report.skipped_count)
             .field("schema", &self.schema)
@@ -196,24 +227,21 @@ impl TableProvider for JsonTable {
         filters: &[Expr],
         limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let schema = match projection {
-            Some(p) => Arc::new(self.schema.project(p)?),
-            None => Arc::clone(&self.schema),
-        };
+        let proj = self.projection(projection)?;
         // Filters are applied above the scan, so a limit only bounds the
         // records to build when nothing is filtered out first.
         let limit = if filters.is_empty() { limit } else { None };
         let batches = self
             .tasks(limit)
             .into_par_iter()
-            .map(|(s, rows)| {
-                let src = &self.sources[s];
-                build_batch(&src.data, &src.records[rows], &schema)
+            .map(|(p, rows)| {
+                let part = &self.parts[p];
+                build_batch(&part.source, &part.recs[rows], &self.layout, &proj)
             })
             .collect::<DfResult<Vec<_>>>()?;
         // One partition keeps the file order, so `take` and friends are
         // deterministic; DataFusion repartitions downstream where it pays.
-        let exec = MemorySourceConfig::try_new_exec(&[batches], schema, None)?;
+        let exec = MemorySourceConfig::try_new_exec(&[batches], Arc::clone(&proj.schema), None)?;
         Ok(exec)
     }
 

@@ -1,0 +1,75 @@
+//! `ApiManagementGatewayLlmLog`, from API Management's `GatewayLlmLogs`
+//! category (the generative-AI gateway log).
+//!
+//! Microsoft does not document the raw record; it is read like the gateway
+//! log — common top level plus camelCase `properties` holding the columns'
+//! camelCase forms (`promptTokens`, `deploymentName`, …) — and fields with no
+//! column (`promptCachedTokens`) are kept as extra columns.
+
+use kql_functions::KustoType::{self, *};
+
+use super::{Known, Sink, pascal, put_col, put_field, put_resource_la, with_object};
+use crate::coerce::Cell;
+use crate::value::Val;
+
+pub(crate) const TABLE: &str = "ApiManagementGatewayLlmLog";
+
+/// In the documented order.
+pub(crate) const COLUMNS: &[(&str, KustoType)] = &[
+    ("TimeGenerated", DateTime),
+    ("CorrelationId", String),
+    ("OperationName", String),
+    ("Region", String),
+    ("ApiVersion", String),
+    ("DeploymentName", String),
+    ("ModelName", String),
+    ("RequestId", String),
+    ("IsStreamCompletion", Bool),
+    ("PromptTokens", Int),
+    ("CompletionTokens", Int),
+    ("TotalTokens", Int),
+    ("RequestMessages", Dynamic),
+    ("ResponseMessages", Dynamic),
+    ("SequenceNumber", Int),
+    ("_ResourceId", String),
+    ("_SubscriptionId", String),
+    ("TenantId", String),
+    ("SourceSystem", String),
+    ("Type", String),
+    ("_BilledSize", Real),
+    ("_IsBillable", String),
+];
+
+const K: Known = Known::Llm;
+
+pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
+    let Val::Obj(entries) = rec else {
+        return;
+    };
+    for (key, v) in entries {
+        let is = |name: &str| key.eq_ignore_ascii_case(name);
+        if is("time") {
+            put_col(sink, K, "TimeGenerated", Cell::Json(v));
+        } else if is("location") {
+            put_col(sink, K, "Region", Cell::Json(v));
+        } else if is("resourceId") {
+            put_resource_la(sink, K, v);
+        } else if is("properties") {
+            if matches!(v, Val::Null) {
+                continue;
+            }
+            with_object(v, |obj| match obj {
+                Some(Val::Obj(entries)) => {
+                    for (key, v) in entries {
+                        put_field(sink, K, key, v, pascal);
+                    }
+                }
+                _ => super::keep_odd_properties(sink, v),
+            });
+        } else {
+            put_field(sink, K, key, v, pascal);
+        }
+    }
+    put_col(sink, K, "SourceSystem", Cell::Str("Azure"));
+    put_col(sink, K, "Type", Cell::Str(TABLE));
+}

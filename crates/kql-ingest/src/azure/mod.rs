@@ -1,0 +1,365 @@
+//! Azure records as Log Analytics tables.
+//!
+//! A record is classified by what it carries ([`classify`]):
+//!
+//! * a `Type` naming a table — a Log Analytics export (portal, API, data
+//!   export rule); its fields already are that table's columns;
+//! * a diagnostic `category`: `GatewayLogs` → `ApiManagementGatewayLogs`,
+//!   `GatewayLlmLogs` → `ApiManagementGatewayLlmLog`, and any category of a
+//!   `MICROSOFT.COGNITIVESERVICES` resource → `AzureDiagnostics` (Azure
+//!   OpenAI has no resource-specific table);
+//! * a `metricName` with a `time` — an exported metric → `AzureMetrics`;
+//! * anything else follows the generic path, named by the caller.
+//!
+//! Each known table (one module each) lists its documented columns in
+//! documented order with their Kusto types, and maps raw field names onto
+//! them. Fields a mapping does not know are kept as extra columns. Keys are
+//! matched ignoring ASCII case, because Azure mixes `time` and `Level` at
+//! the top level and exports may change case.
+
+mod diagnostics;
+mod export;
+mod gateway;
+mod llm;
+mod metrics;
+mod resource;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use kql_functions::KustoType;
+
+use crate::coerce::Cell;
+use crate::value::Val;
+
+pub(crate) use diagnostics::suffixed;
+
+/// A table whose columns Log Analytics documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Known {
+    Gateway,
+    Llm,
+    Diagnostics,
+    Metrics,
+}
+
+/// Documented columns: name and Kusto type, in documented order.
+pub(crate) type Columns = &'static [(&'static str, KustoType)];
+
+impl Known {
+    pub(crate) const ALL: [Known; 4] = [
+        Known::Gateway,
+        Known::Llm,
+        Known::Diagnostics,
+        Known::Metrics,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Known::Gateway => gateway::TABLE,
+            Known::Llm => llm::TABLE,
+            Known::Diagnostics => diagnostics::TABLE,
+            Known::Metrics => metrics::TABLE,
+        }
+    }
+
+    pub(crate) fn columns(self) -> Columns {
+        match self {
+            Known::Gateway => gateway::COLUMNS,
+            Known::Llm => llm::COLUMNS,
+            Known::Diagnostics => diagnostics::COLUMNS,
+            Known::Metrics => metrics::COLUMNS,
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The known table called `name`, ignoring case.
+    pub(crate) fn from_table_name(name: &str) -> Option<Known> {
+        Known::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The documented column called `name` (ignoring ASCII case), by position.
+    pub(crate) fn column_ci(self, name: &str) -> Option<u16> {
+        let mut buf = [0u8; 64];
+        let lower = lower_ascii(name, &mut buf)?;
+        LOOKUP[self.index()].get(lower).copied()
+    }
+
+    /// The position of a column this crate names itself; mappings only ask
+    /// for documented names, so a miss is a bug caught by the tests.
+    fn col(self, name: &str) -> Option<Target<'static>> {
+        self.column_ci(name).map(|i| Target::Col(self, i))
+    }
+}
+
+/// Lower-cased documented column names per known table.
+static LOOKUP: LazyLock<Vec<HashMap<String, u16>>> = LazyLock::new(|| {
+    Known::ALL
+        .iter()
+        .map(|k| {
+            k.columns()
+                .iter()
+                .enumerate()
+                .map(|(i, (name, _))| (name.to_ascii_lowercase(), i as u16))
+                .collect()
+        })
+        .collect()
+});
+
+/// `s` lower-cased into `buf` without allocating; `None` when longer than
+/// any column name could be.
+fn lower_ascii<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    let bytes = s.as_bytes();
+    let out = buf.get_mut(..bytes.len())?;
+    for (o, b) in out.iter_mut().zip(bytes) {
+        *o = b.to_ascii_lowercase();
+    }
+    std::str::from_utf8(out).ok()
+}
+
+/// How a record's fields become columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Mapping {
+    /// Every field is a column under its own name, typed by inference.
+    Generic,
+    /// Fields already are columns of this table (a Log Analytics export).
+    Export(Known),
+    /// A raw diagnostic record of this table's category.
+    Raw(Known),
+}
+
+impl Mapping {
+    pub(crate) fn known(self) -> Option<Known> {
+        match self {
+            Mapping::Generic => None,
+            Mapping::Export(k) | Mapping::Raw(k) => Some(k),
+        }
+    }
+}
+
+/// Where a mapped value goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target<'k> {
+    /// A documented column, by position in [`Known::columns`].
+    Col(Known, u16),
+    /// A field the mapping does not know, kept under `name`.
+    Extra(&'k str, Extra),
+}
+
+/// How an extra column is named and typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Extra {
+    /// As written, typed by inference.
+    Plain,
+    /// As written, with a type its name implies (`AzureDiagnostics`' `_d`,
+    /// `_b`, … suffixes in exports).
+    Declared(KustoType),
+    /// A raw field landing in `AzureDiagnostics`: the column is named
+    /// `<name>_<suffix>` after the inferred type, as Log Analytics does.
+    DiagSuffix,
+}
+
+/// Receives the cells of one record.
+pub(crate) trait Sink {
+    fn put(&mut self, target: Target<'_>, cell: Cell<'_>);
+    /// Something worth reporting that lost no data.
+    fn note(&mut self, _reason: String) {}
+}
+
+/// The table and mapping a record's own content asks for, if any.
+pub(crate) fn classify<'r>(rec: &'r Val<'_>) -> Option<(&'r str, Mapping)> {
+    if let Some(t) = rec.get_ci("Type").and_then(Val::as_str) {
+        if let Some(k) = Known::from_table_name(t) {
+            return Some((k.name(), Mapping::Export(k)));
+        }
+        if is_table_name(t) && rec.get_ci("TimeGenerated").is_some() {
+            return Some((t, Mapping::Generic));
+        }
+    }
+    if let Some(category) = rec.get_ci("category").and_then(Val::as_str) {
+        let known = if resource::is_cognitive_services(rec) {
+            Some(Known::Diagnostics)
+        } else if category.eq_ignore_ascii_case("GatewayLogs") {
+            Some(Known::Gateway)
+        } else if category.eq_ignore_ascii_case("GatewayLlmLogs") {
+            Some(Known::Llm)
+        } else {
+            None
+        };
+        if let Some(k) = known {
+            return Some((k.name(), Mapping::Raw(k)));
+        }
+    }
+    if rec.get_ci("metricName").is_some() && rec.get_ci("time").is_some() {
+        return Some((Known::Metrics.name(), Mapping::Raw(Known::Metrics)));
+    }
+    None
+}
+
+/// A name Kusto accepts without quoting; anything else in `Type` is data,
+/// not a table.
+pub(crate) fn is_table_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    s.len() <= 256
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Sends every cell of `rec` to `sink` according to `mapping`.
+pub(crate) fn map(mapping: Mapping, rec: &Val<'_>, sink: &mut impl Sink) {
+    match mapping {
+        Mapping::Generic => export::map_generic(rec, sink),
+        Mapping::Export(k) => export::map_export(k, rec, sink),
+        Mapping::Raw(Known::Gateway) => gateway::map_raw(rec, sink),
+        Mapping::Raw(Known::Llm) => llm::map_raw(rec, sink),
+        Mapping::Raw(Known::Diagnostics) => diagnostics::map_raw(rec, sink),
+        Mapping::Raw(Known::Metrics) => metrics::map_raw(rec, sink),
+    }
+}
+
+/// The table (and mapping) a storage container stands for, as
+/// `insights-logs-gatewaylogs` stands for raw `ApiManagementGatewayLogs`
+/// records; `path_upper` is the blob's whole path, upper-cased, whose
+/// `resourceId=` part names the resource provider.
+pub(crate) fn table_of_container(dir: &str, path_upper: &str) -> Option<(String, Mapping)> {
+    let lower = dir.to_ascii_lowercase();
+    if let Some(table) = lower.strip_prefix("am-") {
+        // Data export rules write one `am-<table>` container per table.
+        return Some(match Known::from_table_name(table) {
+            Some(k) => (k.name().to_owned(), Mapping::Export(k)),
+            None => (table.to_owned(), Mapping::Generic),
+        });
+    }
+    if lower.starts_with("insights-metrics-") {
+        return Some((
+            Known::Metrics.name().to_owned(),
+            Mapping::Raw(Known::Metrics),
+        ));
+    }
+    let category = lower.strip_prefix("insights-logs-")?;
+    let known = if path_upper.contains("/PROVIDERS/MICROSOFT.COGNITIVESERVICES/") {
+        Some(Known::Diagnostics)
+    } else {
+        match category {
+            "gatewaylogs" => Some(Known::Gateway),
+            "gatewayllmlogs" => Some(Known::Llm),
+            _ => None,
+        }
+    };
+    Some(match known {
+        Some(k) => (k.name().to_owned(), Mapping::Raw(k)),
+        None => (category.to_owned(), Mapping::Generic),
+    })
+}
+
+/// `field` → `Field`: how a raw camelCase name reads as a column.
+pub(crate) fn pascal(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Emits one documented column of `known`.
+fn put_col(sink: &mut impl Sink, known: Known, name: &str, cell: Cell<'_>) {
+    if let Some(target) = known.col(name) {
+        sink.put(target, cell);
+    }
+}
+
+/// A key that is a documented column of `known` goes there; others are
+/// extra columns named by `rename`.
+fn put_field(
+    sink: &mut impl Sink,
+    known: Known,
+    key: &str,
+    v: &Val<'_>,
+    rename: impl FnOnce(&str) -> String,
+) {
+    match known.column_ci(key) {
+        Some(i) => sink.put(Target::Col(known, i), Cell::Json(v)),
+        None => {
+            let name = rename(key);
+            sink.put(Target::Extra(&name, Extra::Plain), Cell::Json(v));
+        }
+    }
+}
+
+/// `_ResourceId` and `_SubscriptionId` from a raw `resourceId`, lower-cased
+/// as Log Analytics shows them.
+fn put_resource_la(sink: &mut impl Sink, known: Known, v: &Val<'_>) {
+    let Some(id) = v.as_str() else {
+        put_col(sink, known, "_ResourceId", Cell::Json(v));
+        return;
+    };
+    put_col(
+        sink,
+        known,
+        "_ResourceId",
+        Cell::Str(&resource::la_resource_id(id)),
+    );
+    if let Some(sub) = resource::ResourceId::parse(id).subscription {
+        put_col(
+            sink,
+            known,
+            "_SubscriptionId",
+            Cell::Str(&sub.to_ascii_lowercase()),
+        );
+    }
+}
+
+/// The resource id spread over `AzureDiagnostics`/`AzureMetrics` columns;
+/// parts keep the raw casing (`ResourceProvider == "MICROSOFT.COGNITIVESERVICES"`).
+fn put_resource_parts(sink: &mut impl Sink, known: Known, v: &Val<'_>) {
+    let Some(id) = v.as_str() else {
+        return;
+    };
+    put_resource_la(sink, known, v);
+    let r = resource::ResourceId::parse(id);
+    for (name, part) in [
+        ("SubscriptionId", r.subscription),
+        ("ResourceGroup", r.group),
+        ("ResourceProvider", r.provider),
+        ("ResourceType", r.kind),
+        ("Resource", r.name),
+    ] {
+        if let Some(part) = part {
+            put_col(sink, known, name, Cell::Str(part));
+        }
+    }
+}
+
+/// `properties` that is neither an object nor JSON text of one: kept whole
+/// in a `Properties` column, and said so, since none of its fields could be
+/// mapped.
+fn keep_odd_properties(sink: &mut impl Sink, v: &Val<'_>) {
+    sink.put(Target::Extra("Properties", Extra::Plain), Cell::Json(v));
+    sink.note(format!(
+        "properties is {} rather than an object; kept as column Properties",
+        crate::coerce::describe(v)
+    ));
+}
+
+/// An object as it is, or decoded from a JSON-encoded string, as Azure
+/// OpenAI writes `properties`.
+fn with_object<R>(v: &Val<'_>, f: impl FnOnce(Option<&Val<'_>>) -> R) -> R {
+    match v {
+        Val::Obj(_) => f(Some(v)),
+        Val::Str(s) | Val::Text(s) => {
+            let decoded = crate::value::parse_embedded(s).filter(|d| matches!(d, Val::Obj(_)));
+            f(decoded.as_ref())
+        }
+        _ => f(None),
+    }
+}
+
+#[cfg(test)]
+mod tests;
