@@ -127,3 +127,152 @@ pub fn mv_expand(
         .collect();
     build_plan(LogicalPlanBuilder::from(unnested).project(out), span)
 }
+
+const ROW: &str = "__kql_row";
+
+/// `mv-apply`: expands as `mv-expand` does, tagging each expanded row with the
+/// row it came from, then runs the subquery per source row: `summarize` groups
+/// by the source row (keeping its other columns), `take`/`top` keep the first
+/// rows of each source row, row-wise operators run as they are.
+pub fn mv_apply(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: LogicalPlan,
+    expand: &ast::Operator,
+    subquery: &[ast::Operator],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    let ast::Operator::MvExpand {
+        params,
+        columns,
+        item_index,
+        limit,
+        ..
+    } = expand
+    else {
+        return Err(PlanError::at("mv-apply needs columns to expand", span));
+    };
+    let originals = column_names(&plan);
+    let row_id = datafusion::functions_window::expr_fn::row_number();
+    let with_window = build_plan(
+        LogicalPlanBuilder::from(plan).window(vec![row_id.clone().alias(ROW)]),
+        span,
+    )?;
+    let expanded = mv_expand(
+        p,
+        scope,
+        with_window,
+        params,
+        columns,
+        item_index.as_ref(),
+        limit.as_ref(),
+        span,
+    )?;
+    let expanded_names: Vec<String> = columns
+        .iter()
+        .map(|c| match c.column.names.as_slice() {
+            [n] => n.name.clone(),
+            _ => naming::derived_name(&c.column.expr).unwrap_or_default(),
+        })
+        .collect();
+    let keys: Vec<String> = originals
+        .iter()
+        .filter(|n| !expanded_names.contains(n))
+        .cloned()
+        .chain([ROW.to_string()])
+        .collect();
+    let key_idents = |s: Span| -> Vec<ast::NamedExpr> {
+        keys.iter()
+            .map(|k| {
+                let id = ast::Ident {
+                    name: k.clone(),
+                    span: s,
+                };
+                ast::NamedExpr {
+                    names: vec![],
+                    expr: ast::Expr {
+                        kind: ast::ExprKind::Ident(id),
+                        span: s,
+                    },
+                    span: s,
+                }
+            })
+            .collect()
+    };
+    let mut cur = expanded;
+    let mut inner_scope = scope.clone();
+    for op in subquery {
+        cur = match op {
+            ast::Operator::Summarize {
+                aggregates,
+                by,
+                span: s,
+                ..
+            } => {
+                let mut all_by = key_idents(*s);
+                all_by.extend(by.iter().cloned());
+                crate::summarize::summarize(p, scope, cur, aggregates, &all_by, *s)?
+            }
+            ast::Operator::Take { count, span: s } => first_rows(p, scope, cur, count, &[], *s)?,
+            ast::Operator::Top { count, by, span: s } => {
+                first_rows(p, scope, cur, count, std::slice::from_ref(by), *s)?
+            }
+            ast::Operator::Project { span: s, .. }
+            | ast::Operator::ProjectAway { span: s, .. }
+            | ast::Operator::ProjectKeep { span: s, .. } => {
+                return Err(PlanError::at(
+                    "project inside mv-apply is not supported yet; use extend",
+                    *s,
+                ));
+            }
+            other => crate::operators::plan_operator(p, &mut inner_scope, cur, other)?.0,
+        };
+    }
+    let out: Vec<Expr> = column_names(&cur)
+        .into_iter()
+        .filter(|n| n != ROW)
+        .map(|n| col(&n).alias(n))
+        .collect();
+    build_plan(LogicalPlanBuilder::from(cur).project(out), span)
+}
+
+/// The first `count` expanded rows of each source row, in `by` order.
+fn first_rows(
+    p: &Planner<'_>,
+    scope: &Scope,
+    plan: LogicalPlan,
+    count: &ast::Expr,
+    by: &[ast::SortKey],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    use datafusion::logical_expr::ExprFunctionExt;
+    let n = constant(p, scope, count, "the row count")?
+        .constant
+        .as_ref()
+        .and_then(kql_functions::value::KValue::as_i64)
+        .ok_or_else(|| PlanError::at("the row count must be a whole number", count.span))?;
+    let order = crate::operators::sort_exprs(p, scope, &plan, by)?;
+    let rank = datafusion::functions_window::expr_fn::row_number()
+        .partition_by(vec![col(ROW)])
+        .order_by(order)
+        .build()
+        .map_err(|e| PlanError::datafusion(e, span))?;
+    let names = column_names(&plan);
+    let ranked = build_plan(
+        LogicalPlanBuilder::from(plan).window(vec![rank.alias("__kql_rank")]),
+        span,
+    )?;
+    let kept = build_plan(
+        LogicalPlanBuilder::from(ranked).filter(col("__kql_rank").lt_eq(lit(n.max(0) as u64))),
+        span,
+    )?;
+    build_plan(
+        LogicalPlanBuilder::from(kept).project(
+            names
+                .into_iter()
+                .map(|n| col(&n).alias(n))
+                .collect::<Vec<_>>(),
+        ),
+        span,
+    )
+}

@@ -156,6 +156,11 @@ pub fn plan_operator(
         Operator::TopNested { levels, span } => {
             crate::top_nested::top_nested(p, scope, plan, levels, *span)?
         }
+        Operator::MvApply {
+            expand,
+            subquery,
+            span,
+        } => crate::mv_expand::mv_apply(p, scope, plan, expand, subquery, *span)?,
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(
                 format!("operator '{name}' is not supported yet"),

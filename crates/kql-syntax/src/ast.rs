@@ -354,6 +354,13 @@ pub enum Operator {
         levels: Vec<TopNestedLevel>,
         span: Span,
     },
+    /// `mv-apply x = expr [to typeof(T)], … on (operators)`: the operators run
+    /// on each row's expanded values. `expand` is the `MvExpand` part.
+    MvApply {
+        expand: Box<Operator>,
+        subquery: Vec<Operator>,
+        span: Span,
+    },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
     /// Its arguments are skipped (up to the next top-level `|`) and not kept;

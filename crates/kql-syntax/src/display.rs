@@ -487,6 +487,23 @@ impl Display for Operator {
                 }
                 Ok(())
             }
+            Operator::MvApply {
+                expand, subquery, ..
+            } => {
+                let text = expand.to_string();
+                write!(
+                    f,
+                    "mv-apply{} on (",
+                    text.strip_prefix("mv-expand").unwrap_or(&text)
+                )?;
+                for (i, op) in subquery.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" | ")?;
+                    }
+                    write!(f, "{op}")?;
+                }
+                f.write_str(")")
+            }
             Operator::Lookup {
                 kind, right, on, ..
             } => {

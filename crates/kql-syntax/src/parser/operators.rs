@@ -40,12 +40,12 @@ pub const SUPPORTED: &[&str] = &[
     "search",
     "parse-kv",
     "top-nested",
+    "mv-apply",
 ];
 
 /// Real Kusto operators that are recognized but not modeled: they become
 /// `Operator::Unsupported` so the planner can name them in its error.
 pub const UNSUPPORTED: &[&str] = &[
-    "mv-apply",
     "top-hitters",
     "scan",
     "sample",
@@ -154,6 +154,7 @@ impl<'a> Parser<'a> {
             "search" => Self::search,
             "parse-kv" => Self::parse_kv,
             "top-nested" => Self::top_nested,
+            "mv-apply" => Self::mv_apply,
             _ => return None,
         };
         Some(parse)
@@ -480,6 +481,22 @@ impl<'a> Parser<'a> {
         self.bump();
         self.expect(".")?;
         Ok((side, self.ident("column name")?))
+    }
+
+    fn mv_apply(&mut self, start: usize) -> PResult<Operator> {
+        let expand = self.mv_expand(start)?;
+        self.expect_kw("on")?;
+        self.expect("(")?;
+        let mut subquery = vec![self.nested(Self::operator)?];
+        while self.eat("|").is_some() {
+            subquery.push(self.nested(Self::operator)?);
+        }
+        self.expect(")")?;
+        Ok(Operator::MvApply {
+            expand: Box::new(expand),
+            subquery,
+            span: self.span_from(start),
+        })
     }
 
     fn mv_expand(&mut self, start: usize) -> PResult<Operator> {
