@@ -284,7 +284,7 @@ fn real_to_i64(f: f64) -> Option<i64> {
     if !f.is_finite() {
         return None;
     }
-    if f >= -9_223_372_036_854_775_808.0 && f < 9_223_372_036_854_775_808.0 {
+    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
         Some(f.trunc() as i64)
     } else {
         Some(i64::MIN)

@@ -176,10 +176,9 @@ fn eval_array_concat(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::Dynamic, |v| {
         let mut out = Vec::new();
         for x in v {
-            match json_of(x) {
-                Some(Json::Array(a)) => out.extend(a),
-                // Kusto skips arguments that are not arrays.
-                _ => {}
+            // Kusto skips arguments that are not arrays.
+            if let Some(Json::Array(a)) = json_of(x) {
+                out.extend(a);
             }
         }
         KValue::Dynamic(Json::Array(out))

@@ -372,11 +372,7 @@ fn eval_parse_ipv4(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 }
 
 fn call(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(udf.call(
-        a.into_iter()
-            .map(|x| super::conversion::as_string(x))
-            .collect(),
-    ))
+    Ok(udf.call(a.into_iter().map(super::conversion::as_string).collect()))
 }
 
 fn call_raw(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
