@@ -9,7 +9,7 @@ mod error;
 mod parser;
 
 pub use error::{ParseError, line_col, render_caret};
-pub use parser::parse_query;
+pub use parser::{parse_query, parse_query_all};
 
 /// Tabular operator names the parser models (each has an AST variant).
 pub fn modeled_operators() -> &'static [&'static str] {

@@ -308,7 +308,10 @@ fn operators_carry_their_parts() {
         &properties[0].value.kind,
         ExprKind::Call { name, args } if name.name == "__list" && args.len() == 2
     ));
-    assert!(matches!(&t.operators[4], Operator::Unsupported { name, .. } if name == "parse"));
+    let Operator::Parse { pattern, .. } = &t.operators[4] else {
+        panic!("parse");
+    };
+    assert_eq!(pattern.len(), 3);
     let Operator::Top { by, .. } = &t.operators[5] else {
         panic!("top");
     };

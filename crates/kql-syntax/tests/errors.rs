@@ -248,3 +248,23 @@ fn error_display_lists_expectations() {
         "unexpected end of query (expected expression)"
     );
 }
+
+#[test]
+fn recovery_reports_every_broken_operator() {
+    let errors = kql_syntax::parse_query_all("T\n| wher a > 1\n| project b,\n| take 1")
+        .expect_err("two broken operators");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].message.contains("did you mean 'where'"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        kql_syntax::line_col(
+            "T\n| wher a > 1\n| project b,\n| take 1",
+            errors[1].span.start
+        ),
+        (4, 1)
+    );
+    // A query without errors parses the same way as with parse_query.
+    assert!(kql_syntax::parse_query_all("T | take 1").is_ok());
+}

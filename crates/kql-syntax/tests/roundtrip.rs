@@ -141,7 +141,7 @@ const QUERIES: &[&str] = &[
     "T | render timechart",
     "T | render timechart with (title=\"x\", ycolumns=a, b, xcolumn=ts, series=s1, s2, ymin=0, legend=hidden)",
     "T | render barchart with (kind=stacked, accumulate=true)",
-    // unsupported operators are kept by name
+    // operators modeled later, and unsupported ones kept by name
     "T | parse x with * \"a\" y:int | take 1",
     "T | parse-where x with * \"a\" y:int",
     "T | make-series c = count() on ts from ago(1d) to now() step 1h by k",
@@ -202,7 +202,7 @@ fn printing_is_canonical() {
         ("print 1.0, 1e3", "print 1.0, 1000.0"),
         ("T | project-away a*", "T | project-away a*"),
         ("T | where a !in~ ('x')", "T | where a !in~ (\"x\")"),
-        ("T | parse x with y:int", "T | parse"),
+        ("T | parse x with y:int", "T | parse x with y:int"),
         (
             "T | render timechart with(ycolumns = a , b)",
             "T | render timechart with (ycolumns=a, b)",

@@ -41,7 +41,26 @@ type PResult<T> = Result<T, ParseError>;
 /// Parses a whole query: `let`/`declare` statements and tabular expressions
 /// separated by `;`.
 pub fn parse_query(text: &str) -> Result<Query, ParseError> {
-    Parser::new(text).query()
+    parse_query_all(text).map_err(|mut errors| errors.remove(0))
+}
+
+/// Like [`parse_query`], but after an error in an operator of a top-level
+/// pipeline it skips to the next `|` and goes on, so that several problems
+/// are reported at once. The errors are in query order; never empty on `Err`.
+pub fn parse_query_all(text: &str) -> Result<Query, Vec<ParseError>> {
+    let mut parser = Parser::new(text);
+    let result = parser.query();
+    let mut errors = std::mem::take(&mut parser.recovered);
+    match result {
+        Ok(query) if errors.is_empty() => Ok(query),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.push(e);
+            errors.sort_by_key(|e| e.span.start);
+            errors.dedup();
+            Err(errors)
+        }
+    }
 }
 
 pub(crate) struct Parser<'a> {
@@ -53,6 +72,8 @@ pub(crate) struct Parser<'a> {
     depth: usize,
     /// The token lexed at `pos`, which is asked for many times in a row.
     cache: Option<(usize, Token)>,
+    /// Errors in operators that parsing recovered from (see [`parse_query_all`]).
+    recovered: Vec<ParseError>,
 }
 
 impl<'a> Parser<'a> {
@@ -63,6 +84,7 @@ impl<'a> Parser<'a> {
             prev_end: 0,
             depth: 0,
             cache: None,
+            recovered: Vec::new(),
         }
     }
 

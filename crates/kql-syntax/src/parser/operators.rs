@@ -292,7 +292,7 @@ impl<'a> Parser<'a> {
 
     /// Skips an unsupported operator's arguments: everything up to the next
     /// `|` or `;` outside brackets, or a bracket that closes an outer one.
-    fn skip_operator_args(&mut self) -> PResult<()> {
+    pub(super) fn skip_operator_args(&mut self) -> PResult<()> {
         let mut depth = 0usize;
         loop {
             let token = self.peek();
@@ -612,7 +612,12 @@ fn unknown_operator(name: &str, span: Span) -> crate::error::ParseError {
         Some((_, known)) => format!("unknown operator '{name}'; did you mean '{known}'?"),
         None => format!("unknown operator '{name}'"),
     };
-    let expected: Vec<String> = SUPPORTED.iter().map(|op| format!("'{op}'")).collect();
+    // With a suggestion the full list only buries it.
+    let expected: Vec<String> = if suggestion.is_some() {
+        Vec::new()
+    } else {
+        SUPPORTED.iter().map(|op| format!("'{op}'")).collect()
+    };
     crate::error::ParseError {
         message,
         span,

@@ -20,8 +20,18 @@ impl Parser<'_> {
         let start = self.peek().span.start;
         let source = self.source()?;
         let mut operators = Vec::new();
+        // Only a top-level pipeline recovers: inside brackets the skip could
+        // not tell where the bracket ends.
+        let top_level = self.depth <= super::TABULAR_DEPTH_COST;
         while self.eat("|").is_some() {
-            operators.push(self.operator()?);
+            match self.operator() {
+                Ok(op) => operators.push(op),
+                Err(e) if top_level && self.recovered.len() < 20 => {
+                    self.recovered.push(e);
+                    self.skip_operator_args()?;
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(TabularExpr {
             source,
