@@ -173,10 +173,7 @@ impl Session {
 
     /// Parses and plans a query without running it.
     pub fn plan(&self, text: &str) -> Result<kql_planner::PlannedQuery, EngineError> {
-        let query = kql_syntax::parse_query(text).map_err(|error| EngineError::Syntax {
-            error,
-            query: text.to_string(),
-        })?;
+        let query = crate::error::parse(text)?;
         let planner = kql_planner::Planner::new(self);
         planner
             .plan_query(&query)
