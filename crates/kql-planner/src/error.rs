@@ -73,8 +73,10 @@ pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
             best = Some((d, c));
         }
     }
-    let limit = (name.chars().count() / 3).max(2);
-    best.filter(|(d, _)| *d <= limit)
+    // Short names are close to everything; a suggestion must keep part of the name.
+    let len = name.chars().count();
+    let limit = (len / 3).max(1);
+    best.filter(|(d, _)| *d <= limit && *d < len)
         .map(|(_, c)| c.to_string())
 }
 
