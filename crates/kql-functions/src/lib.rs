@@ -15,6 +15,7 @@ pub mod types;
 pub mod udf;
 pub mod value;
 pub mod visualization;
+pub mod window;
 
 pub use types::KustoType;
 
@@ -26,5 +27,8 @@ pub fn register_all(ctx: &datafusion::prelude::SessionContext) {
     }
     for udaf in aggregate::all_udafs() {
         ctx.register_udaf(udaf.as_ref().clone());
+    }
+    for udwf in window::all_udwfs() {
+        ctx.register_udwf(udwf.as_ref().clone());
     }
 }

@@ -13,13 +13,21 @@ use datafusion::logical_expr::expr::WindowFunction;
 use datafusion::logical_expr::utils::find_window_exprs;
 use datafusion::logical_expr::{
     Expr, ExprFunctionExt, LogicalPlan, LogicalPlanBuilder, WindowFrame, WindowFrameBound,
-    WindowFrameUnits, cast,
+    WindowFrameUnits, cast, lit,
 };
 use kql_functions::KustoType;
 use kql_functions::value::KValue;
+use kql_functions::window::{SerialKind, serial_udwf};
 use kql_syntax::ast::Span;
 
-pub(crate) const WINDOW_FUNCTIONS: &[&str] = &["row_number", "prev", "next", "row_cumsum"];
+pub(crate) const WINDOW_FUNCTIONS: &[&str] = &[
+    "row_number",
+    "prev",
+    "next",
+    "row_cumsum",
+    "row_rank_min",
+    "row_rank_dense",
+];
 
 pub fn is_window_function(name: &str) -> bool {
     WINDOW_FUNCTIONS.contains(&name)
@@ -41,11 +49,9 @@ pub fn window_call(name: &str, args: Vec<TExpr>, span: Span) -> Result<Expr, Pla
                 Some(s) => constant_long(&s, "row_number's start", span)?,
                 None => 1,
             };
-            if it.next().is_some() {
-                return Err(PlanError::at(
-                    "row_number() with a restart condition is not supported yet",
-                    span,
-                ));
+            if let Some(restart) = it.next() {
+                let restart = condition(restart, span)?;
+                return Ok(serial(SerialKind::RowNumber, vec![lit(start), restart]));
             }
             let rn = cast(row_number(), DataType::Int64);
             Ok(if start == 1 {
@@ -53,6 +59,17 @@ pub fn window_call(name: &str, args: Vec<TExpr>, span: Span) -> Result<Expr, Pla
             } else {
                 rn + datafusion::logical_expr::lit(start - 1)
             })
+        }
+        "row_rank_min" | "row_rank_dense" => {
+            let term = it
+                .next()
+                .ok_or_else(|| PlanError::at(format!("{name}() takes a value"), span))?;
+            let kind = if name == "row_rank_min" {
+                SerialKind::RankMin
+            } else {
+                SerialKind::RankDense
+            };
+            Ok(serial(kind, vec![term.expr]))
         }
         "prev" | "next" => {
             let col = it
@@ -90,11 +107,15 @@ pub fn window_call(name: &str, args: Vec<TExpr>, span: Span) -> Result<Expr, Pla
             let term = it
                 .next()
                 .ok_or_else(|| PlanError::at("row_cumsum() takes a value", span))?;
-            if it.next().is_some() {
-                return Err(PlanError::at(
-                    "row_cumsum() with a restart condition is not supported yet",
-                    span,
-                ));
+            if let Some(restart) = it.next() {
+                if !term.ty.is_numeric() {
+                    return Err(PlanError::at(
+                        format!("row_cumsum(): expected a number, got {}", term.ty),
+                        span,
+                    ));
+                }
+                let restart = condition(restart, span)?;
+                return Ok(serial(SerialKind::CumSum, vec![term.expr, restart]));
             }
             if !term.ty.is_numeric() {
                 return Err(PlanError::at(
@@ -149,12 +170,58 @@ pub fn with_windows(
         })
         .collect::<datafusion::common::Result<Vec<_>>>()
         .map_err(|e| PlanError::datafusion(e, span))?;
+    add_windows(plan, exprs, span)
+}
+
+/// Window nodes for every window function in `exprs`; returns `exprs` with
+/// inner windows replaced by their columns. A window inside another one's
+/// arguments (`row_cumsum(v, g != prev(g))`) is computed by an earlier node,
+/// since DataFusion cannot nest them.
+fn add_windows(
+    plan: LogicalPlan,
+    exprs: Vec<Expr>,
+    span: Span,
+) -> Result<(LogicalPlan, Vec<Expr>), PlanError> {
     let windows = find_window_exprs(&exprs);
-    let windowed = build_plan(
+    if windows.is_empty() {
+        return Ok((plan, exprs));
+    }
+    let nested: Vec<Expr> = windows
+        .iter()
+        .flat_map(|w| match w {
+            Expr::WindowFunction(f) => find_window_exprs(&f.params.args),
+            _ => Vec::new(),
+        })
+        .collect();
+    let (plan, exprs) = if nested.is_empty() {
+        (plan, exprs)
+    } else {
+        let (plan, nested) = add_windows(plan, nested, span)?;
+        let names: Vec<(Expr, String)> = nested
+            .iter()
+            .map(|n| (n.clone(), n.schema_name().to_string()))
+            .collect();
+        let rewritten = exprs
+            .into_iter()
+            .map(|e| {
+                e.transform_down(|node| match names.iter().find(|(n, _)| *n == node) {
+                    Some((_, name)) => Ok(Transformed::yes(Expr::Column(
+                        datafusion::common::Column::from_name(name.clone()),
+                    ))),
+                    None => Ok(Transformed::no(node)),
+                })
+                .map(|t| t.data)
+            })
+            .collect::<datafusion::common::Result<Vec<_>>>()
+            .map_err(|e| PlanError::datafusion(e, span))?;
+        (plan, rewritten)
+    };
+    let windows = find_window_exprs(&exprs);
+    let plan = build_plan(
         LogicalPlanBuilder::window_plan(plan, windows).map(LogicalPlanBuilder::from),
         span,
     )?;
-    Ok((windowed, exprs))
+    Ok((plan, exprs))
 }
 
 /// The sort that fixes the current row order: the last `sort`/`order`/`top`
@@ -187,4 +254,13 @@ pub(crate) fn serial_order(plan: &LogicalPlan) -> Vec<datafusion::logical_expr::
             _ => return Vec::new(),
         }
     }
+}
+
+/// A Kusto serialized-row function from `kql-functions` as a window expression.
+fn serial(kind: SerialKind, args: Vec<Expr>) -> Expr {
+    Expr::from(WindowFunction::new(serial_udwf(kind), args))
+}
+
+fn condition(v: TExpr, span: Span) -> Result<Expr, PlanError> {
+    kql_functions::scalar::logic::condition(v.arg()).map_err(|m| PlanError::at(m, span))
 }

@@ -19,8 +19,6 @@ const PARTIAL: &[(&str, &str)] = &[
     ("top-nested", "`with others` is not supported"),
     ("make-series", "kind=nonempty is not supported"),
     ("parse-kv", "only pair_delimiter and kv_delimiter options"),
-    ("row_number", "the restart argument is not supported"),
-    ("row_cumsum", "the restart argument is not supported"),
     ("extract", "the typeof() argument is not supported"),
     ("dcount", "exact count (Kusto estimates)"),
     ("percentile", "exact nearest-rank (Kusto estimates)"),
