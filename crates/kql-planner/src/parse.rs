@@ -134,6 +134,7 @@ pub fn parse_kv(
 ) -> Result<LogicalPlan, PlanError> {
     let mut pair = ";".to_string();
     let mut kv = ":".to_string();
+    let mut quote = String::new();
     for o in options {
         let value = crate::source::constant(p, scope, &o.value, "a parse-kv option")?;
         let text = value
@@ -143,6 +144,7 @@ pub fn parse_kv(
         match o.name.name.as_str() {
             "pair_delimiter" => pair = text,
             "kv_delimiter" => kv = text,
+            "quote" => quote = text,
             other => {
                 return Err(PlanError::at(
                     format!("parse-kv option '{other}' is not supported yet"),
@@ -167,21 +169,32 @@ pub fn parse_kv(
     for c in columns {
         let ty = KustoType::from_name(&c.ty.name)
             .ok_or_else(|| PlanError::at(format!("unknown type '{}'", c.ty.name), c.ty.span))?;
+        // A quoted value may contain the pair delimiter; the quotes are dropped.
+        let value_re = match quote.chars().next() {
+            Some(q) => {
+                let q = regex::escape(&q.to_string());
+                format!("({q}[^{q}]*{q}|[^{stop}]*)")
+            }
+            None => format!("([^{stop}]*)"),
+        };
         let pattern = format!(
-            r"(?:^|{})\s*{}\s*{}\s*([^{}]*)",
+            r"(?:^|{})\s*{}\s*{}\s*{}",
             regex::escape(&pair),
             regex::escape(&c.name.name),
             regex::escape(&kv),
-            stop
+            value_re
         );
-        let raw = TExpr::new(
-            datafusion::functions::expr_fn::btrim(vec![strings::regex_group(
-                text.clone(),
-                &pattern,
-                1,
-            )]),
-            KustoType::String,
-        );
+        let mut trim_args = vec![strings::regex_group(text.clone(), &pattern, 1)];
+        let trimmed = datafusion::functions::expr_fn::btrim(std::mem::take(&mut trim_args));
+        let unquoted = if quote.is_empty() {
+            trimmed
+        } else {
+            datafusion::functions::expr_fn::btrim(vec![
+                trimmed,
+                datafusion::logical_expr::lit(quote.clone()),
+            ])
+        };
+        let raw = TExpr::new(unquoted, KustoType::String);
         let value = expr::convert_to(raw, ty).expr;
         match exprs.iter_mut().find(|(n, _)| *n == c.name.name) {
             Some(slot) => slot.1 = value,

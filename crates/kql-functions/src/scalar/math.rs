@@ -61,20 +61,31 @@ pub fn ceiling(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     })
 }
 
+/// sqrt of a negative number is NaN in Kusto (DataFusion's sqrt fails instead).
 pub fn sqrt(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(df::sqrt(real(num(a, "sqrt")?.expr)))
+    Ok(df::power(real(num(a, "sqrt")?.expr), lit(0.5)))
 }
 pub fn exp(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(df::exp(real(num(a, "exp")?.expr)))
 }
+/// The logarithm of a negative number is null in Kusto.
+fn positive_log(e: Expr, f: fn(Expr) -> Expr) -> Result<Expr, String> {
+    datafusion::logical_expr::when(
+        e.clone().lt(lit(0.0)),
+        lit(datafusion::common::ScalarValue::Float64(None)),
+    )
+    .otherwise(f(e))
+    .map_err(|e| e.to_string())
+}
+
 pub fn log(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(df::ln(real(num(a, "log")?.expr)))
+    positive_log(real(num(a, "log")?.expr), df::ln)
 }
 pub fn log10(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(df::log10(real(num(a, "log10")?.expr)))
+    positive_log(real(num(a, "log10")?.expr), df::log10)
 }
 pub fn log2(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(df::log2(real(num(a, "log2")?.expr)))
+    positive_log(real(num(a, "log2")?.expr), df::log2)
 }
 pub fn pow(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let mut it = a.into_iter();

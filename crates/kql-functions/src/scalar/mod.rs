@@ -35,6 +35,7 @@ pub mod expand;
 pub mod formatting;
 pub mod logic;
 pub mod math;
+pub mod series;
 pub mod strings;
 pub mod text;
 
@@ -197,6 +198,25 @@ pub static FUNCTIONS: &[ScalarFunction] = &[
     f!("array_iff", 3, 3, arrays::array_iff),
     f!("array_iif", 3, 3, arrays::array_iff),
     f!("strcat_array", 2, 2, arrays::strcat_array),
+    f!("series_stats_dynamic", 1, 2, series::series_stats_dynamic),
+    f!("series_fill_forward", 1, 2, series::series_fill_forward),
+    f!("series_fill_backward", 1, 2, series::series_fill_backward),
+    f!(
+        "series_fit_line_dynamic",
+        1,
+        1,
+        series::series_fit_line_dynamic
+    ),
+    f!("series_iir", 3, 3, series::series_iir),
+    f!(
+        "series_pearson_correlation",
+        2,
+        2,
+        series::series_pearson_correlation
+    ),
+    f!("range", 2, 3, series::range),
+    f!("jaccard_index", 2, 2, series::jaccard_index),
+    f!("treepath", 1, 1, series::treepath),
 ];
 
 /// Every UDF the scalar builders can emit.
@@ -212,6 +232,7 @@ pub fn all_udfs() -> Vec<Arc<ScalarUDF>> {
     v.push(crate::aggregate::series::axis_udf());
     v.extend(math::udfs());
     v.extend(text::udfs());
+    v.extend(series::udfs());
     v
 }
 
