@@ -233,4 +233,27 @@ impl kql_planner::TableResolver for Session {
     fn table_names(&self) -> Vec<String> {
         self.tables.keys().cloned().collect()
     }
+
+    fn execute(&self, plan: &LogicalPlan) -> Option<Result<Vec<RecordBatch>, String>> {
+        let run = async {
+            let df = self.ctx.execute_logical_plan(plan.clone()).await?;
+            df.collect().await
+        };
+        // Planning runs inside the query's runtime (a multi-threaded one) or
+        // outside any runtime; block on the sub-query accordingly.
+        let result = match tokio::runtime::Handle::try_current() {
+            Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(|| handle.block_on(run))
+            }
+            Ok(_) => return None,
+            Err(_) => match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt.block_on(run),
+                Err(e) => return Some(Err(e.to_string())),
+            },
+        };
+        Some(result.map_err(|e| e.to_string()))
+    }
 }

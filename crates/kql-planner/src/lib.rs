@@ -7,6 +7,7 @@
 //! predicates) are applied here, so the plan computes what Kusto computes.
 
 mod error;
+mod evaluate;
 mod expr;
 mod join;
 mod literal;
@@ -40,6 +41,15 @@ pub trait TableResolver {
     fn resolve_table(&self, name: &str) -> Option<LogicalPlan>;
     /// Every table name, for suggestions.
     fn table_names(&self) -> Vec<String>;
+
+    /// Runs a plan while planning, for operators whose output columns depend
+    /// on the data (`evaluate bag_unpack`). `None` when the resolver cannot.
+    fn execute(
+        &self,
+        _plan: &LogicalPlan,
+    ) -> Option<Result<Vec<datafusion::arrow::record_batch::RecordBatch>, String>> {
+        None
+    }
 }
 
 /// A planned query: the plan and the chart its `render` asked for.
@@ -52,6 +62,8 @@ pub struct PlannedQuery {
 pub struct Planner<'a> {
     resolver: &'a dyn TableResolver,
     now: i64,
+    /// Values passed for `declare query_parameters` names; they override defaults.
+    parameters: Vec<(String, kql_functions::value::KValue)>,
 }
 
 impl<'a> Planner<'a> {
@@ -62,6 +74,7 @@ impl<'a> Planner<'a> {
         Planner {
             resolver,
             now: now / 100 * 100,
+            parameters: Vec::new(),
         }
     }
 
@@ -69,6 +82,20 @@ impl<'a> Planner<'a> {
     pub fn with_now(mut self, now: i64) -> Self {
         self.now = now;
         self
+    }
+
+    /// Values for declared query parameters, already of their declared types;
+    /// a declared parameter without a value here keeps its default.
+    pub fn with_parameters(mut self, values: Vec<(String, kql_functions::value::KValue)>) -> Self {
+        self.parameters = values;
+        self
+    }
+
+    pub(crate) fn parameter(&self, name: &str) -> Option<&kql_functions::value::KValue> {
+        self.parameters
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 
     pub fn plan_query(&self, query: &ast::Query) -> Result<PlannedQuery, PlanError> {

@@ -161,6 +161,9 @@ pub fn plan_operator(
             subquery,
             span,
         } => crate::mv_expand::mv_apply(p, scope, plan, expand, subquery, *span)?,
+        Operator::Evaluate { plugin, args, span } => {
+            crate::evaluate::evaluate(p, scope, plan, plugin, args, *span)?
+        }
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(
                 format!("operator '{name}' is not supported yet"),

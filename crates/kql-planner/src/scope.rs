@@ -67,9 +67,10 @@ pub fn bind_parameters(
     for p in params {
         let ty = kql_functions::KustoType::from_name(&p.ty.name)
             .ok_or_else(|| PlanError::at(format!("unknown type '{}'", p.ty.name), p.ty.span))?;
-        let value = match &p.default {
-            Some(d) => expr::lower(planner, scope, &empty, d)?,
-            None => {
+        let value = match (planner.parameter(&p.name.name), &p.default) {
+            (Some(given), _) => TExpr::constant(given.clone(), ty),
+            (None, Some(d)) => expr::lower(planner, scope, &empty, d)?,
+            (None, None) => {
                 return Err(PlanError::at(
                     format!(
                         "query parameter '{}' has no value (give it a default or pass it)",

@@ -361,6 +361,12 @@ pub enum Operator {
         subquery: Vec<Operator>,
         span: Span,
     },
+    /// `evaluate plugin(args)`, e.g. `evaluate bag_unpack(d)`.
+    Evaluate {
+        plugin: Ident,
+        args: Vec<Expr>,
+        span: Span,
+    },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
     /// Its arguments are skipped (up to the next top-level `|`) and not kept;

@@ -504,6 +504,11 @@ impl Display for Operator {
                 }
                 f.write_str(")")
             }
+            Operator::Evaluate { plugin, args, .. } => {
+                write!(f, "evaluate {plugin}(")?;
+                comma_list(f, args)?;
+                f.write_str(")")
+            }
             Operator::Lookup {
                 kind, right, on, ..
             } => {

@@ -41,6 +41,7 @@ pub const SUPPORTED: &[&str] = &[
     "parse-kv",
     "top-nested",
     "mv-apply",
+    "evaluate",
 ];
 
 /// Real Kusto operators that are recognized but not modeled: they become
@@ -52,7 +53,6 @@ pub const UNSUPPORTED: &[&str] = &[
     "sample-distinct",
     "facet",
     "invoke",
-    "evaluate",
     "partition",
     "fork",
     "consume",
@@ -155,6 +155,7 @@ impl<'a> Parser<'a> {
             "parse-kv" => Self::parse_kv,
             "top-nested" => Self::top_nested,
             "mv-apply" => Self::mv_apply,
+            "evaluate" => Self::evaluate,
             _ => return None,
         };
         Some(parse)

@@ -268,4 +268,21 @@ impl<'a> Parser<'a> {
             span: self.span_from(start),
         })
     }
+
+    pub(super) fn evaluate(&mut self, start: usize) -> PResult<Operator> {
+        self.operator_params(&[])?;
+        let call = self.primary_expr()?;
+        let ExprKind::Call { name, args } = call.kind else {
+            return Err(Self::error(
+                call.span,
+                "expected a plugin call such as bag_unpack(column)",
+                &[],
+            ));
+        };
+        Ok(Operator::Evaluate {
+            plugin: name,
+            args,
+            span: self.span_from(start),
+        })
+    }
 }
