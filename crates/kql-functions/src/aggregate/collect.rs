@@ -193,8 +193,14 @@ impl Accumulator for CollectAcc {
                 self.param = KValue::from_array(params, row)?.as_f64();
             }
             if let KValue::Dynamic(Json::Array(items)) = KValue::from_array(vals, row)? {
+                // Partial states hold values already accepted (and spliced):
+                // only sets still need to drop duplicates across partitions.
                 for j in items {
-                    self.push(j);
+                    match self.kind {
+                        CollectKind::Set | CollectKind::Bag => self.push(j),
+                        _ if self.values.len() < self.limit() => self.values.push(j),
+                        _ => {}
+                    }
                 }
             }
         }

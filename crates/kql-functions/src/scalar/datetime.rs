@@ -264,7 +264,16 @@ fn eval_make_timespan(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
             return KValue::Null;
         }
         let f: Vec<f64> = vals.into_iter().flatten().collect();
-        // (h, m) | (h, m, s) | (d, h, m, s)
+        // (h, m) | (h, m, s) | (d, h, m, s); out-of-range parts give null.
+        let (h, m, s) = match f.len() {
+            2 => (f[0], f[1], 0.0),
+            3 => (f[0], f[1], f[2]),
+            4 => (f[1], f[2], f[3]),
+            _ => (0.0, 0.0, 0.0),
+        };
+        if f.iter().any(|x| *x < 0.0) || (f.len() >= 2 && (h >= 24.0 || m >= 60.0 || s >= 60.0)) {
+            return KValue::Null;
+        }
         let secs = match f.len() {
             1 => f[0] * 86_400.0,
             2 => f[0] * 3600.0 + f[1] * 60.0,

@@ -286,9 +286,22 @@ fn eval_bag_merge(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     })
 }
 
+/// Kusto's dynamic_to_json writes property bags with sorted keys.
+fn sorted(j: Json) -> Json {
+    match j {
+        Json::Object(m) => {
+            let mut entries: Vec<(String, Json)> = m.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Json::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Json::Array(a) => Json::Array(a.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
 fn eval_to_json(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     map_rows(args, rows, KustoType::String, |v| {
-        KValue::String(json_of(&v[0]).unwrap_or(Json::Null).to_string())
+        KValue::String(sorted(json_of(&v[0]).unwrap_or(Json::Null)).to_string())
     })
 }
 

@@ -520,7 +520,12 @@ pub fn split(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
 pub fn replace_string(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let mut s = strings(a).into_iter();
     match (s.next(), s.next(), s.next()) {
-        (Some(t), Some(from), Some(to)) => Ok(df::replace(t, from, to)),
+        // An empty lookup replaces nothing (DataFusion would insert between characters).
+        (Some(t), Some(from), Some(to)) => {
+            datafusion::logical_expr::when(from.clone().eq(lit("")), t.clone())
+                .otherwise(df::replace(t, from, to))
+                .map_err(|e| e.to_string())
+        }
         _ => Err("replace_string() takes 3 arguments".into()),
     }
 }
