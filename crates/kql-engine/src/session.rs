@@ -47,6 +47,8 @@ pub struct Session {
     tables: BTreeMap<String, TableEntry>,
     reports: Vec<(String, IngestReport)>,
     options: IngestOptions,
+    /// The time picker and pinned clock (`time_range.rs`).
+    pub(crate) run: crate::time_range::RunOptions,
 }
 
 impl Default for Session {
@@ -65,6 +67,7 @@ impl Session {
             tables: BTreeMap::new(),
             reports: Vec::new(),
             options: IngestOptions { strict: false },
+            run: Default::default(),
         }
     }
 
@@ -173,27 +176,12 @@ impl Session {
 
     /// Parses and plans a query without running it.
     pub fn plan(&self, text: &str) -> Result<kql_planner::PlannedQuery, EngineError> {
-        let query = crate::error::parse(text)?;
-        let planner = kql_planner::Planner::new(self);
-        planner
-            .plan_query(&query)
-            .map_err(|error| EngineError::Plan {
-                error,
-                query: text.to_string(),
-            })
+        self.plan_with_params(text, crate::NO_PARAMS)
     }
 
     /// Runs a query to completion.
     pub async fn query(&self, text: &str) -> Result<QueryResult, EngineError> {
-        let planned = self.plan(text)?;
-        let df = self.ctx.execute_logical_plan(planned.plan).await?;
-        let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
-        let batches = df.collect().await?;
-        Ok(QueryResult {
-            schema,
-            batches,
-            visualization: planned.visualization,
-        })
+        self.query_with_params(text, crate::NO_PARAMS).await
     }
 
     /// [`Session::query`] for callers without an async runtime (the CLI, tests).
@@ -227,6 +215,7 @@ impl kql_planner::TableResolver for Session {
         let entry = self.tables.get(name)?;
         LogicalPlanBuilder::scan(name, provider_as_source(entry.provider.clone()), None)
             .and_then(LogicalPlanBuilder::build)
+            .and_then(|scan| crate::time_range::restrict(scan, self.run.range))
             .ok()
     }
 
