@@ -106,7 +106,8 @@ impl KValue {
             KValue::Bool(false) => "False".to_string(),
             KValue::Int(i) => i.to_string(),
             KValue::Long(i) => i.to_string(),
-            KValue::Real(f) | KValue::Decimal(f) => format::format_real(*f),
+            KValue::Real(f) => real_text(*f),
+            KValue::Decimal(f) => format::format_real(*f),
             KValue::String(s) => s.clone(),
             KValue::DateTime(t) => format::format_datetime_fixed7(*t),
             KValue::Timespan(t) => format::format_timespan_fixed7(*t),
@@ -144,6 +145,16 @@ impl KValue {
             KValue::Long(i) => Some(i),
             _ => None,
         }
+    }
+}
+
+/// `tostring` of a real: whole numbers keep a `.0` (Kusto prints 1500.0).
+fn real_text(f: f64) -> String {
+    let s = format::format_real(f);
+    if f.is_finite() && f.fract() == 0.0 && !s.contains(['.', 'E', 'e']) {
+        format!("{s}.0")
+    } else {
+        s
     }
 }
 
