@@ -202,7 +202,7 @@ pub fn convert(v: &KValue, ty: KustoType) -> KValue {
             V::String(s) => match s.to_ascii_lowercase().as_str() {
                 "true" => V::Bool(true),
                 "false" => V::Bool(false),
-                other => other.parse::<i64>().map_or(V::Null, |i| V::Bool(i != 0)),
+                other => parse_long(other).map_or(V::Null, |i| V::Bool(i != 0)),
             },
             _ => V::Null,
         },
@@ -224,6 +224,10 @@ pub fn convert(v: &KValue, ty: KustoType) -> KValue {
                 // while a real saturates.
                 (Some(l), _) if matches!(v, V::Real(_) | V::Decimal(_)) => {
                     V::Int(l.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+                }
+                // Text that does not fit an int is not an int.
+                (Some(l), _) if matches!(v, V::String(_)) => {
+                    i32::try_from(l).map_or(V::Null, V::Int)
                 }
                 (Some(l), _) => V::Int(l as i32),
                 (None, _) => V::Null,

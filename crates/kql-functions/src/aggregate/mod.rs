@@ -173,6 +173,12 @@ fn avg(a: Vec<Arg>) -> Result<Expr, String> {
             x.ty.to_arrow(),
         ));
     }
+    if x.ty == KustoType::Decimal {
+        return Ok(cast(
+            agg::avg(cast(x.expr, DataType::Float64)),
+            KustoType::Decimal.to_arrow(),
+        ));
+    }
     // Kusto's average of no values is NaN.
     Ok(coalesce(vec![
         agg::avg(cast(numeric(x, "avg")?, DataType::Float64)),

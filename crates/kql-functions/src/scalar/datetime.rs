@@ -516,8 +516,11 @@ pub fn datetime_part(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
 pub fn datetime_add(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(DATEADD.call(a.into_iter().map(|x| x.expr).collect()))
 }
+/// Kusto types a week difference as real (its value is still whole weeks).
 pub fn datetime_diff(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(DATEDIFF.call(a.into_iter().map(|x| x.expr).collect()))
+    let weeks = matches!(a.first().and_then(|p| p.literal.as_ref()), Some(KValue::String(p)) if p.eq_ignore_ascii_case("week"));
+    let e = DATEDIFF.call(a.into_iter().map(|x| x.expr).collect());
+    Ok(if weeks { cast(e, DataType::Float64) } else { e })
 }
 pub fn make_datetime(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(MAKE_DATETIME.call(a.into_iter().map(|x| x.expr).collect()))

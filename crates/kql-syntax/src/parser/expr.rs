@@ -32,6 +32,11 @@ pub(crate) const COMPARISON_PRECEDENCE: u8 = COMPARISON;
 
 /// Words that are operators after an operand; as operands they would only
 /// hide a missing expression (`where and x`), so they are rejected there.
+/// Words Kusto refuses as unquoted column names in assignments.
+const RESERVED_NAMES: &[&str] = &[
+    "and", "or", "asc", "desc", "by", "on", "with", "where", "select", "from", "order", "let",
+];
+
 const OPERATOR_WORDS: &[&str] = &[
     "and",
     "or",
@@ -513,6 +518,23 @@ impl Parser<'_> {
     pub(super) fn named_expr(&mut self) -> PResult<NamedExpr> {
         let start = self.peek().span.start;
         let names = self.try_assignment_names().unwrap_or_default();
+        // Kusto keywords name a column only when quoted (`['desc'] = …`).
+        for n in &names {
+            let quoted = self
+                .text
+                .get(n.span.start..n.span.end)
+                .is_some_and(|t| t.starts_with('['));
+            if !quoted && RESERVED_NAMES.contains(&n.name.as_str()) {
+                return Err(Self::error(
+                    n.span,
+                    format!(
+                        "'{}' is a keyword; write ['{}'] to use it as a column name",
+                        n.name, n.name
+                    ),
+                    &[],
+                ));
+            }
+        }
         let expr = self.expr()?;
         Ok(NamedExpr {
             names,
