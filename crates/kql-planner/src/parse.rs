@@ -157,11 +157,6 @@ pub fn parse_kv(
         return Err(PlanError::at("parse-kv delimiters must not be empty", span));
     }
     let text = expr::as_string(expr::lower(p, scope, plan.schema(), source)?);
-    let stop: String = pair
-        .chars()
-        .map(|c| regex::escape(&c.to_string()))
-        .collect::<Vec<_>>()
-        .join("");
     let mut exprs: Vec<(String, Expr)> = column_names(&plan)
         .into_iter()
         .map(|n| (n.clone(), col(&n)))
@@ -170,12 +165,15 @@ pub fn parse_kv(
         let ty = KustoType::from_name(&c.ty.name)
             .ok_or_else(|| PlanError::at(format!("unknown type '{}'", c.ty.name), c.ty.span))?;
         // A quoted value may contain the pair delimiter; the quotes are dropped.
+        // The value runs to the next pair delimiter (the whole delimiter text),
+        // or is quoted when a quote character is given.
+        let delim = regex::escape(&pair);
         let value_re = match quote.chars().next() {
             Some(q) => {
                 let q = regex::escape(&q.to_string());
-                format!("({q}[^{q}]*{q}|[^{stop}]*)")
+                format!("({q}[^{q}]*{q}|.*?)(?:{delim}|$)")
             }
-            None => format!("([^{stop}]*)"),
+            None => format!("(.*?)(?:{delim}|$)"),
         };
         let pattern = format!(
             r"(?:^|{})\s*{}\s*{}\s*{}",

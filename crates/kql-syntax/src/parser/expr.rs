@@ -35,6 +35,7 @@ pub(crate) const COMPARISON_PRECEDENCE: u8 = COMPARISON;
 /// Words Kusto refuses as unquoted column names in assignments.
 const RESERVED_NAMES: &[&str] = &[
     "and", "or", "asc", "desc", "by", "on", "with", "where", "select", "from", "order", "let",
+    "first", "last",
 ];
 
 const OPERATOR_WORDS: &[&str] = &[
