@@ -164,6 +164,24 @@ pub fn plan_operator(
         Operator::Evaluate { plugin, args, span } => {
             crate::evaluate::evaluate(p, scope, plan, plugin, args, *span)?
         }
+        Operator::Sample { count, span } => {
+            // Random order, then the first N rows.
+            let shuffled = build_plan(
+                LogicalPlanBuilder::from(plan).sort(vec![
+                    datafusion::functions::expr_fn::random().sort(true, false),
+                ]),
+                *span,
+            )?;
+            take(p, scope, shuffled, count, *span)?
+        }
+        Operator::SampleDistinct {
+            count,
+            column,
+            span,
+        } => {
+            let d = distinct(p, scope, plan, std::slice::from_ref(column), *span)?;
+            take(p, scope, d, count, *span)?
+        }
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(
                 format!("operator '{name}' is not supported yet"),

@@ -376,6 +376,7 @@ pub(crate) fn aggregate_call(
                     "make_list" | "make_list_with_nulls" | "make_list_if" => "list",
                     "make_set" | "make_set_if" => "set",
                     "make_bag" | "make_bag_if" => "bag",
+                    "percentiles_array" => "percentiles",
                     other => other,
                 };
                 match args.first().and_then(naming::plain_column) {

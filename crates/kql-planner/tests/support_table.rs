@@ -21,6 +21,9 @@ const PARTIAL: &[(&str, &str)] = &[
     ("parse-kv", "only pair_delimiter and kv_delimiter options"),
     ("extract", "the typeof() argument is not supported"),
     ("dcount", "exact count (Kusto estimates)"),
+    ("hll", "the sketch is the exact set of values"),
+    ("hll_merge", "the sketch is the exact set of values"),
+    ("sample", "uses DataFusion's random()"),
     ("percentile", "exact nearest-rank (Kusto estimates)"),
 ];
 

@@ -367,6 +367,17 @@ pub enum Operator {
         args: Vec<Expr>,
         span: Span,
     },
+    /// `sample N`: N rows picked at random.
+    Sample {
+        count: Expr,
+        span: Span,
+    },
+    /// `sample-distinct N of Column`
+    SampleDistinct {
+        count: Expr,
+        column: Expr,
+        span: Span,
+    },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
     /// Its arguments are skipped (up to the next top-level `|`) and not kept;

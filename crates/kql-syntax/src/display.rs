@@ -509,6 +509,10 @@ impl Display for Operator {
                 comma_list(f, args)?;
                 f.write_str(")")
             }
+            Operator::Sample { count, .. } => write!(f, "sample {count}"),
+            Operator::SampleDistinct { count, column, .. } => {
+                write!(f, "sample-distinct {count} of {column}")
+            }
             Operator::Lookup {
                 kind, right, on, ..
             } => {

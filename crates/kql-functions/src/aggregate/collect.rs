@@ -22,6 +22,8 @@ pub enum CollectKind {
     Set,
     Bag,
     Percentile,
+    /// The numbers themselves (for `percentiles_array`).
+    Numbers,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -45,6 +47,7 @@ impl AggregateUDFImpl for Collect {
             CollectKind::Set => "kql_make_set",
             CollectKind::Bag => "kql_make_bag",
             CollectKind::Percentile => "kql_percentile",
+            CollectKind::Numbers => "kql_collect_numbers",
         }
     }
 
@@ -98,7 +101,7 @@ struct CollectAcc {
 impl CollectAcc {
     fn limit(&self) -> usize {
         match self.kind {
-            CollectKind::Percentile => usize::MAX,
+            CollectKind::Percentile | CollectKind::Numbers => usize::MAX,
             _ => self.param.map_or(1_048_576, |p| p.max(0.0) as usize),
         }
     }
@@ -116,7 +119,7 @@ impl CollectAcc {
                     }
                 }
             }
-            CollectKind::List | CollectKind::Percentile => {
+            CollectKind::List | CollectKind::Percentile | CollectKind::Numbers => {
                 if !v.is_null() {
                     self.values.push(v);
                 }
@@ -176,7 +179,7 @@ impl Accumulator for CollectAcc {
                 continue;
             }
             let j = match self.kind {
-                CollectKind::Percentile => percentile_json(v),
+                CollectKind::Percentile | CollectKind::Numbers => percentile_json(v),
                 _ => v.to_json(),
             };
             self.push(j);

@@ -59,6 +59,11 @@ pub static AGGREGATES: &[AggregateFunction] = &[
     a!("make_set_if", 2, 3, make_set_if),
     a!("make_bag", 1, 2, make_bag),
     a!("percentile", 2, 2, percentile),
+    a!("percentiles_array", 2, 64, percentiles_array),
+    a!("make_bag_if", 2, 3, make_bag_if),
+    a!("hll", 1, 2, hll),
+    a!("hll_if", 2, 3, hll_if),
+    a!("hll_merge", 1, 1, hll_merge),
     a!("stdev", 1, 1, stdev),
     a!("stdevp", 1, 1, stdevp),
     a!("variance", 1, 1, variance),
@@ -87,9 +92,11 @@ pub fn all_udafs() -> Vec<Arc<AggregateUDF>> {
         CollectKind::Set,
         CollectKind::Bag,
         CollectKind::Percentile,
+        CollectKind::Numbers,
     ]
     .into_iter()
     .map(collect_udaf)
+    .chain(std::iter::once(series::series_udaf()))
     .collect()
 }
 
@@ -297,4 +304,44 @@ fn percentile(a: Vec<Arg>) -> Result<Expr, String> {
         return Err(format!("percentile(): expected a number, got {}", x.ty));
     }
     Ok(collect_udaf(CollectKind::Percentile).call(vec![x.expr, cast(p.expr, DataType::Float64)]))
+}
+
+fn make_bag_if(a: Vec<Arg>) -> Result<Expr, String> {
+    let (a, p) = split_if(a);
+    collect_call(CollectKind::Bag, a, p)
+}
+
+/// `hll` sketches are exact here: the distinct values themselves, as a
+/// dynamic array (`dcount_hll` counts them, `hll_merge` unions them), so
+/// answers are exact where Kusto's are estimates.
+fn hll(a: Vec<Arg>) -> Result<Expr, String> {
+    collect_call(CollectKind::Set, a.into_iter().take(1).collect(), None)
+}
+fn hll_if(a: Vec<Arg>) -> Result<Expr, String> {
+    let mut a = a;
+    let pred = if a.len() >= 2 {
+        Some(a.remove(1))
+    } else {
+        None
+    };
+    collect_call(CollectKind::Set, a.into_iter().take(1).collect(), pred)
+}
+fn hll_merge(a: Vec<Arg>) -> Result<Expr, String> {
+    collect_call(CollectKind::Set, a, None)
+}
+
+/// `percentiles_array(x, p1, p2, …)`: nearest-rank percentiles as one array.
+fn percentiles_array(a: Vec<Arg>) -> Result<Expr, String> {
+    let mut it = a.into_iter();
+    let x = it.next().ok_or("percentiles_array(x, p, …)")?;
+    if !x.ty.is_numeric() && !matches!(x.ty, KustoType::DateTime | KustoType::Timespan) {
+        return Err(format!(
+            "percentiles_array(): expected a number, got {}",
+            x.ty
+        ));
+    }
+    let values = collect_udaf(CollectKind::Numbers).call(vec![x.expr]);
+    let mut args = vec![values];
+    args.extend(it.map(|p| cast(p.expr, DataType::Float64)));
+    Ok(crate::scalar::series::percentiles_of(args))
 }

@@ -535,6 +535,20 @@ pub fn unixtime_seconds(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
         KustoType::DateTime,
     ))
 }
+pub fn unixtime_micros(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    let v = a.into_iter().next().ok_or("takes a number")?;
+    Ok(from_nanos(
+        cast(cast(v.expr, DataType::Float64) * lit(1e3), DataType::Int64),
+        KustoType::DateTime,
+    ))
+}
+pub fn unixtime_nanos(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    let v = a.into_iter().next().ok_or("takes a number")?;
+    Ok(from_nanos(
+        cast(v.expr, DataType::Int64),
+        KustoType::DateTime,
+    ))
+}
 pub fn unixtime_millis(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let v = a.into_iter().next().ok_or("takes a number")?;
     Ok(from_nanos(

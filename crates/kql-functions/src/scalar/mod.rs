@@ -217,6 +217,20 @@ pub static FUNCTIONS: &[ScalarFunction] = &[
     f!("range", 2, 3, series::range),
     f!("jaccard_index", 2, 2, series::jaccard_index),
     f!("treepath", 1, 1, series::treepath),
+    f!("dcount_hll", 1, 1, series::dcount_hll),
+    f!("hash_sha256", 1, 1, text::hash_sha256),
+    f!(
+        "unixtime_microseconds_todatetime",
+        1,
+        1,
+        datetime::unixtime_micros
+    ),
+    f!(
+        "unixtime_nanoseconds_todatetime",
+        1,
+        1,
+        datetime::unixtime_nanos
+    ),
 ];
 
 /// Every UDF the scalar builders can emit.

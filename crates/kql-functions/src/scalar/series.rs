@@ -41,6 +41,13 @@ kusto_udf!(
 kusto_udf!(RANGE, "kql_range", ret::dynamic, eval_range);
 kusto_udf!(JACCARD, "kql_jaccard_index", ret::float64, eval_jaccard);
 kusto_udf!(TREEPATH, "kql_treepath", ret::dynamic, eval_treepath);
+kusto_udf!(
+    PERCENTILES_OF,
+    "kql_percentiles_of",
+    ret::dynamic,
+    eval_percentiles_of
+);
+kusto_udf!(DCOUNT_HLL, "kql_dcount_hll", ret::int64, eval_dcount_hll);
 
 pub fn udfs() -> Vec<Arc<ScalarUDF>> {
     [
@@ -53,6 +60,8 @@ pub fn udfs() -> Vec<Arc<ScalarUDF>> {
         &RANGE,
         &JACCARD,
         &TREEPATH,
+        &PERCENTILES_OF,
+        &DCOUNT_HLL,
     ]
     .into_iter()
     .map(|u| Arc::clone(u))
@@ -390,4 +399,46 @@ pub fn jaccard_index(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
 }
 pub fn treepath(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     call(&TREEPATH, a)
+}
+
+/// `percentiles_of(values, p1, …)`: nearest-rank percentiles of a number array.
+pub fn percentiles_of(args: Vec<Expr>) -> Expr {
+    PERCENTILES_OF.call(args)
+}
+
+fn eval_percentiles_of(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    map_rows(args, rows, KustoType::Dynamic, |v| {
+        let Some(values) = items(&v[0]) else {
+            return KValue::Null;
+        };
+        let mut nums: Vec<&Json> = values.iter().filter(|j| j.is_number()).collect();
+        nums.sort_by(|a, b| {
+            a.as_f64()
+                .unwrap_or(0.0)
+                .total_cmp(&b.as_f64().unwrap_or(0.0))
+        });
+        let out = v[1..]
+            .iter()
+            .map(|p| {
+                let p = p.as_f64().unwrap_or(50.0).clamp(0.0, 100.0);
+                if nums.is_empty() {
+                    return Json::Null;
+                }
+                let rank = ((p / 100.0) * nums.len() as f64).ceil() as usize;
+                nums[rank.saturating_sub(1).min(nums.len() - 1)].clone()
+            })
+            .collect();
+        KValue::Dynamic(Json::Array(out))
+    })
+}
+
+fn eval_dcount_hll(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    map_rows(args, rows, KustoType::Long, |v| match items(&v[0]) {
+        Some(a) => KValue::Long(a.len() as i64),
+        None => KValue::Long(0),
+    })
+}
+
+pub fn dcount_hll(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    call(&DCOUNT_HLL, a)
 }

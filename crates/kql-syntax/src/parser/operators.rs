@@ -42,6 +42,8 @@ pub const SUPPORTED: &[&str] = &[
     "top-nested",
     "mv-apply",
     "evaluate",
+    "sample",
+    "sample-distinct",
 ];
 
 /// Real Kusto operators that are recognized but not modeled: they become
@@ -49,8 +51,6 @@ pub const SUPPORTED: &[&str] = &[
 pub const UNSUPPORTED: &[&str] = &[
     "top-hitters",
     "scan",
-    "sample",
-    "sample-distinct",
     "facet",
     "invoke",
     "partition",
@@ -156,6 +156,8 @@ impl<'a> Parser<'a> {
             "top-nested" => Self::top_nested,
             "mv-apply" => Self::mv_apply,
             "evaluate" => Self::evaluate,
+            "sample" => Self::sample,
+            "sample-distinct" => Self::sample_distinct,
             _ => return None,
         };
         Some(parse)

@@ -285,4 +285,24 @@ impl<'a> Parser<'a> {
             span: self.span_from(start),
         })
     }
+
+    pub(super) fn sample(&mut self, start: usize) -> PResult<Operator> {
+        let count = self.expr()?;
+        Ok(Operator::Sample {
+            count,
+            span: self.span_from(start),
+        })
+    }
+
+    pub(super) fn sample_distinct(&mut self, start: usize) -> PResult<Operator> {
+        self.operator_params(&[])?;
+        let count = self.expr()?;
+        self.expect_kw("of")?;
+        let column = self.expr()?;
+        Ok(Operator::SampleDistinct {
+            count,
+            column,
+            span: self.span_from(start),
+        })
+    }
 }
