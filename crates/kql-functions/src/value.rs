@@ -124,7 +124,9 @@ impl KValue {
             KValue::Bool(b) => Json::Bool(*b),
             KValue::Int(i) => Json::from(*i),
             KValue::Long(i) => Json::from(*i),
-            KValue::Real(f) | KValue::Decimal(f) => real_json(*f),
+            KValue::Real(f) => real_json(*f),
+            // Kusto keeps decimals exact inside dynamic values by writing them as text.
+            KValue::Decimal(f) => Json::String(format::format_real(*f)),
             KValue::String(s) => Json::String(s.clone()),
             KValue::DateTime(t) => Json::String(format::format_datetime_fixed7(*t)),
             KValue::Timespan(t) => Json::String(format::format_timespan_fixed7(*t)),
