@@ -122,18 +122,7 @@ pub fn make_series(
     let filtered = build_plan(LogicalPlanBuilder::from(plan).filter(filter), span)?;
 
     // Stage 2: aggregate per group and bin.
-    let mut group_exprs = Vec::new();
-    let mut group_names = Vec::new();
-    for g in by {
-        let v = expr::lower(p, scope, &schema, &g.expr)?;
-        let name = match g.names.as_slice() {
-            [n] => n.name.clone(),
-            _ => naming::derived_name(&g.expr)
-                .unwrap_or_else(|| naming::next_column_name(&group_names)),
-        };
-        group_names.push(name.clone());
-        group_exprs.push(v.expr.alias(name));
-    }
+    let (group_exprs, group_names) = crate::summarize::group_keys(p, scope, &schema, by)?;
     let mut per_bin_groups = group_exprs.clone();
     per_bin_groups.push(key(bin, axis_ty).alias(BIN));
     let mut agg_exprs = Vec::new();

@@ -47,26 +47,8 @@ pub fn summarize(
             .build()
             .map_err(|err| PlanError::datafusion(err, span))
     };
-    let mut taken: Vec<String> = Vec::new();
-    let mut group_exprs = Vec::new();
-    let mut group_names = Vec::new();
-    for g in by {
-        let v = expr::lower(p, scope, &schema, &g.expr)?;
-        let name = match g.names.as_slice() {
-            [n] => n.name.clone(),
-            [] => naming::derived_name(&g.expr).unwrap_or_else(|| naming::next_column_name(&taken)),
-            _ => return Err(PlanError::at("a group key has one name", g.span)),
-        };
-        if taken.contains(&name) {
-            return Err(PlanError::at(
-                format!("duplicate column '{name}' in summarize"),
-                g.span,
-            ));
-        }
-        taken.push(name.clone());
-        group_names.push(name.clone());
-        group_exprs.push(v.expr.alias(name));
-    }
+    let (group_exprs, group_names) = group_keys(p, scope, &schema, by)?;
+    let mut taken = group_names.clone();
 
     let mut agg_cols: Vec<AggCol> = Vec::new();
     let mut outputs: Vec<Output> = Vec::new();
@@ -151,6 +133,35 @@ pub fn summarize(
         }
     }
     build_plan(LogicalPlanBuilder::from(aggregated).project(exprs), span)
+}
+
+/// The `by` keys of summarize-like operators, aliased with Kusto's names
+/// (`bin(TimeGenerated, 1h)` keeps `TimeGenerated`; others are `Column1`, …).
+pub(crate) fn group_keys(
+    p: &Planner<'_>,
+    scope: &Scope,
+    schema: &datafusion::common::DFSchema,
+    by: &[ast::NamedExpr],
+) -> Result<(Vec<Expr>, Vec<String>), PlanError> {
+    let mut exprs = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for g in by {
+        let v = expr::lower(p, scope, schema, &g.expr)?;
+        let name = match g.names.as_slice() {
+            [n] => n.name.clone(),
+            [] => naming::derived_name(&g.expr).unwrap_or_else(|| naming::next_column_name(&names)),
+            _ => return Err(PlanError::at("a group key has one name", g.span)),
+        };
+        if names.contains(&name) {
+            return Err(PlanError::at(
+                format!("duplicate column '{name}' in summarize"),
+                g.span,
+            ));
+        }
+        names.push(name.clone());
+        exprs.push(v.expr.alias(name));
+    }
+    Ok((exprs, names))
 }
 
 fn is_aggregate(name: &str) -> bool {

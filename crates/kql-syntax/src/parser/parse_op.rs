@@ -3,8 +3,8 @@
 use super::lexical::Tok;
 use super::{PResult, Parser};
 use crate::ast::{
-    BinaryOp, ColumnDecl, Expr, ExprKind, JoinKind, Operator, ParsePart, SeriesAggregate,
-    SortOrder, StringOp, TopNestedLevel,
+    BinaryOp, Expr, ExprKind, JoinKind, Operator, ParsePart, SeriesAggregate, SortOrder, StringOp,
+    TopNestedLevel,
 };
 
 impl<'a> Parser<'a> {
@@ -182,18 +182,7 @@ impl<'a> Parser<'a> {
     pub(super) fn parse_kv(&mut self, start: usize) -> PResult<Operator> {
         let source = self.expr()?;
         self.expect_kw("as")?;
-        self.expect("(")?;
-        let mut columns = Vec::new();
-        loop {
-            let name = self.ident("column name")?;
-            self.expect(":")?;
-            let ty = self.type_name()?;
-            columns.push(ColumnDecl { name, ty });
-            if self.eat(",").is_none() {
-                break;
-            }
-        }
-        self.expect(")")?;
+        let columns = self.column_decls()?;
         let mut options = Vec::new();
         if self.eat_kw("with").is_some() {
             self.expect("(")?;

@@ -111,8 +111,8 @@ impl Parser<'_> {
         })
     }
 
-    fn datatable(&mut self) -> PResult<Source> {
-        let start = self.bump().span.start;
+    /// `(name:type, …)`, as in `datatable` and `parse-kv … as`.
+    pub(super) fn column_decls(&mut self) -> PResult<Vec<ColumnDecl>> {
         self.expect("(")?;
         let mut columns = Vec::new();
         loop {
@@ -125,6 +125,12 @@ impl Parser<'_> {
             }
         }
         self.expect(")")?;
+        Ok(columns)
+    }
+
+    fn datatable(&mut self) -> PResult<Source> {
+        let start = self.bump().span.start;
+        let columns = self.column_decls()?;
         self.expect("[")?;
         let mut values = Vec::new();
         // Kusto accepts a trailing comma after the last value.
