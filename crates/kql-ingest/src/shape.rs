@@ -121,7 +121,7 @@ impl<'a> Lines<'a> {
 }
 
 fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 fn line_start(doc: &[u8], at: usize) -> usize {
@@ -143,7 +143,7 @@ fn skip_ws(doc: &[u8], pos: usize, limit: usize) -> Option<usize> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// Splits a whole document into candidate records.
@@ -152,10 +152,7 @@ pub(crate) fn split(doc: &[u8]) -> Split {
     let Some(first) = skip_ws(doc, body, doc.len()) else {
         return Split::default();
     };
-    let first_end = doc[first..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(doc.len(), |i| first + i);
+    let first_end = memchr::memchr(b'\n', &doc[first..]).map_or(doc.len(), |i| first + i);
     let first_line = doc[first..first_end].trim_ascii_end();
     let line_is_value = serde_json::from_slice::<IgnoredAny>(first_line).is_ok();
     // A value that continues past the first line (even a broken one) means
@@ -182,10 +179,7 @@ fn json_lines(doc: &[u8], body: usize) -> Split {
     let mut start = body;
     let mut line = 1;
     while start < doc.len() {
-        let end = doc[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(doc.len(), |i| start + i);
+        let end = memchr::memchr(b'\n', &doc[start..]).map_or(doc.len(), |i| start + i);
         if let Some(s) = skip_ws(doc, start, end) {
             let e = s + doc[s..end].trim_ascii_end().len();
             if doc[s] == b'[' {

@@ -24,7 +24,7 @@ mod llm;
 mod metrics;
 mod resource;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use kql_functions::KustoType;
@@ -85,9 +85,7 @@ impl Known {
 
     /// The documented column called `name` (ignoring ASCII case), by position.
     pub(crate) fn column_ci(self, name: &str) -> Option<u16> {
-        let mut buf = [0u8; 64];
-        let lower = lower_ascii(name, &mut buf)?;
-        LOOKUP[self.index()].get(lower).copied()
+        LOOKUP[self.index()].get(name)
     }
 
     /// The position of a column this crate names itself; mappings only ask
@@ -97,30 +95,61 @@ impl Known {
     }
 }
 
-/// Lower-cased documented column names per known table.
-static LOOKUP: LazyLock<Vec<HashMap<String, u16>>> = LazyLock::new(|| {
+/// Case-insensitive lookup of documented columns: every key of every record
+/// goes through it, so it hashes the key's lower case on the fly and probes
+/// an open-addressed table, allocating nothing.
+struct CiTable {
+    slots: Vec<Option<u16>>,
+    columns: Columns,
+}
+
+/// Length and three letters, lower-cased: O(1) per key, and enough to keep
+/// a few dozen column names apart (equality is checked after the probe).
+fn hash_ci(s: &str) -> usize {
+    let b = s.as_bytes();
+    let at = |i: usize| usize::from(b.get(i).map_or(0, u8::to_ascii_lowercase));
+    let n = b.len();
+    (n.wrapping_mul(0x9E37)
+        ^ at(0).wrapping_mul(0x85EB)
+        ^ at(n / 2).wrapping_mul(0xC2B3)
+        ^ at(n.wrapping_sub(1)))
+    .wrapping_mul(0x27D4_EB2F)
+        >> 7
+}
+
+impl CiTable {
+    fn new(columns: Columns) -> CiTable {
+        let size = (columns.len() * 4).next_power_of_two();
+        let mut slots = vec![None; size];
+        for (i, (name, _)) in columns.iter().enumerate() {
+            let mut at = hash_ci(name) & (size - 1);
+            while slots[at].is_some() {
+                at = (at + 1) & (size - 1);
+            }
+            slots[at] = Some(i as u16);
+        }
+        CiTable { slots, columns }
+    }
+
+    fn get(&self, key: &str) -> Option<u16> {
+        let mask = self.slots.len() - 1;
+        let mut at = hash_ci(key) & mask;
+        while let Some(i) = self.slots[at] {
+            if self.columns[usize::from(i)].0.eq_ignore_ascii_case(key) {
+                return Some(i);
+            }
+            at = (at + 1) & mask;
+        }
+        None
+    }
+}
+
+static LOOKUP: LazyLock<Vec<CiTable>> = LazyLock::new(|| {
     Known::ALL
         .iter()
-        .map(|k| {
-            k.columns()
-                .iter()
-                .enumerate()
-                .map(|(i, (name, _))| (name.to_ascii_lowercase(), i as u16))
-                .collect()
-        })
+        .map(|k| CiTable::new(k.columns()))
         .collect()
 });
-
-/// `s` lower-cased into `buf` without allocating; `None` when longer than
-/// any column name could be.
-fn lower_ascii<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
-    let bytes = s.as_bytes();
-    let out = buf.get_mut(..bytes.len())?;
-    for (o, b) in out.iter_mut().zip(bytes) {
-        *o = b.to_ascii_lowercase();
-    }
-    std::str::from_utf8(out).ok()
-}
 
 /// How a record's fields become columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -260,11 +289,13 @@ pub(crate) fn table_of_container(dir: &str, path_upper: &str) -> Option<(String,
 }
 
 /// `field` → `Field`: how a raw camelCase name reads as a column.
-pub(crate) fn pascal(name: &str) -> String {
+pub(crate) fn pascal(name: &str) -> Cow<'_, str> {
     let mut chars = name.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        Some(first) if first.is_lowercase() => {
+            Cow::Owned(first.to_uppercase().chain(chars).collect())
+        }
+        _ => Cow::Borrowed(name),
     }
 }
 
@@ -277,12 +308,12 @@ fn put_col(sink: &mut impl Sink, known: Known, name: &str, cell: Cell<'_>) {
 
 /// A key that is a documented column of `known` goes there; others are
 /// extra columns named by `rename`.
-fn put_field(
+fn put_field<'k>(
     sink: &mut impl Sink,
     known: Known,
-    key: &str,
+    key: &'k str,
     v: &Val<'_>,
-    rename: impl FnOnce(&str) -> String,
+    rename: impl FnOnce(&'k str) -> Cow<'k, str>,
 ) {
     match known.column_ci(key) {
         Some(i) => sink.put(Target::Col(known, i), Cell::Json(v)),

@@ -228,3 +228,15 @@ fn containers() {
     assert!(is_table_name("My_Table2"));
     assert!(!is_table_name("my table"));
 }
+
+#[test]
+fn case_insensitive_lookup_finds_every_column() {
+    for k in Known::ALL {
+        for (i, (name, _)) in k.columns().iter().enumerate() {
+            assert_eq!(k.column_ci(name), Some(i as u16), "{name}");
+            assert_eq!(k.column_ci(&name.to_ascii_uppercase()), Some(i as u16));
+        }
+        assert_eq!(k.column_ci(""), None);
+        assert_eq!(k.column_ci("NoSuchColumnAnywhere"), None);
+    }
+}
