@@ -25,7 +25,8 @@ const BATCH_ROWS: usize = 8192;
 /// A table over records of one or more sources. Opening read every record
 /// once to route it, settle the schema and account for bad input; each scan
 /// builds the projected columns afresh from the raw bytes, so memory holds
-/// the input once, not a decoded copy of it.
+/// the input once, not a decoded copy of it. Cloning shares the bytes.
+#[derive(Clone)]
 pub struct JsonTable {
     schema: SchemaRef,
     layout: Arc<Layout>,
