@@ -30,26 +30,53 @@ pub fn open_session(args: &DataArgs) -> anyhow::Result<Session> {
     Ok(session)
 }
 
-/// Skipped records change query answers silently, so each table that lost any
-/// gets a warning with the first few reasons.
+/// Skipped records and values that could not be stored change query answers
+/// silently, so each table that lost any gets a warning with the first few
+/// reasons (file, line, reason); notes (an empty file, a field whose type
+/// changes) follow, as they explain a schema rather than a loss.
 fn warn_about_skips(session: &Session) {
     for (table, report) in session.reports() {
-        if report.skipped_count == 0 {
-            continue;
-        }
-        note(&format!(
-            "kql: warning: skipped {} record(s) in {table}",
-            report.skipped_count
-        ));
-        for skip in report.skipped.iter().take(SKIPS_SHOWN) {
-            note(&format!("  {}:{}: {}", skip.source, skip.line, skip.reason));
-        }
-        let listed = report.skipped.len().min(SKIPS_SHOWN);
-        if report.skipped_count > listed {
-            note(&format!(
-                "  … and {} more (--strict stops at the first)",
-                report.skipped_count - listed
-            ));
+        let sections = [
+            (
+                report.skipped_count,
+                &report.skipped,
+                format!(
+                    "kql: warning: skipped {} record(s) in {table}",
+                    report.skipped_count
+                ),
+            ),
+            (
+                report.value_issue_count,
+                &report.value_issues,
+                format!(
+                    "kql: warning: {} value(s) in {table} could not be stored as written",
+                    report.value_issue_count
+                ),
+            ),
+            (
+                report.note_count,
+                &report.notes,
+                format!(
+                    "kql: note: {table}: {} remark(s) on the input",
+                    report.note_count
+                ),
+            ),
+        ];
+        for (count, details, headline) in sections {
+            if count == 0 {
+                continue;
+            }
+            note(&headline);
+            for issue in details.iter().take(SKIPS_SHOWN) {
+                note(&format!("  {issue}"));
+            }
+            let listed = details.len().min(SKIPS_SHOWN);
+            if count > listed {
+                note(&format!(
+                    "  … and {} more (--strict stops at the first skip)",
+                    count - listed
+                ));
+            }
         }
     }
 }
