@@ -11,7 +11,9 @@
 //! ```
 //!
 //! separated by blank lines. Queries run on the bundled sample logs, so the
-//! files also pin what the sample data answers.
+//! files also pin what the sample data answers — unless the file starts with
+//! `# data: PATH[, PATH…]` (paths from the repository root), which loads those
+//! logs instead, as `kql -d PATH` would.
 
 use kql_engine::{KustoType, QueryResult, Session};
 use std::path::Path;
@@ -127,11 +129,28 @@ fn run_block(session: &Session, b: &Block) -> Result<(), String> {
     }
 }
 
+/// The session a file's queries run on: the sample, or its `# data:` logs.
+fn session_for(text: &str) -> Session {
+    let mut session = Session::new();
+    let data = text.lines().next().and_then(|l| l.strip_prefix("# data:"));
+    match data {
+        Some(paths) => {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+            for path in paths.split(',').map(str::trim) {
+                session
+                    .load_path(&root.join(path), None)
+                    .unwrap_or_else(|e| panic!("{path}: {}", e.render()));
+            }
+        }
+        None => session.load_sample().expect("sample data loads"),
+    }
+    session
+}
+
 #[test]
 fn query_files() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries");
-    let mut session = Session::new();
-    session.load_sample().expect("sample data loads");
+    let sample = session_for("");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/queries")
         .flatten()
@@ -145,13 +164,15 @@ fn query_files() {
         .filter(|f| f.extension().is_some_and(|e| e == "test"))
     {
         let text = std::fs::read_to_string(f).expect("readable test file");
+        let own = text.starts_with("# data:").then(|| session_for(&text));
+        let session = own.as_ref().unwrap_or(&sample);
         let name = f
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         for b in parse_blocks(&name, &text) {
             count += 1;
-            if let Err(e) = run_block(&session, &b) {
+            if let Err(e) = run_block(session, &b) {
                 failures.push(format!("{}:{}:\n{}\n{e}\n", b.file, b.line, b.query));
             }
         }
