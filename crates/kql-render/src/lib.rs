@@ -3,8 +3,9 @@
 //! last stage of kql: the engine has already planned and run the query, and this
 //! crate only turns values into Kusto's text and JSON forms (taken from
 //! [`kql_functions::format`], so printed values match what `tostring` and the
-//! rest of the engine produce). Row counts, chart notes and choosing the output
-//! file belong to the caller.
+//! rest of the engine produce). [`chart`] draws a result as the PNG or SVG
+//! chart its `render` asked for. Row counts, chart notes and choosing the
+//! output file belong to the caller.
 //!
 //! ```
 //! use kql_render::{OutputFormat, RenderOptions, write_result};
@@ -20,9 +21,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod chart;
 mod csv;
 mod json;
 mod table;
+
+pub use chart::{ChartError, ChartFormat, ChartInfo, ChartOptions, write_chart};
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::{DataType, Schema};
