@@ -1,12 +1,12 @@
 //! Runs a parsed command line and turns its outcome into an exit code and a
 //! message on stderr.
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, ShellArgs};
 use crate::commands;
 use anyhow::Context as _;
 use kql_engine::EngineError;
 use std::fmt;
-use std::io::{self, Write as _};
+use std::io::{self, IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 /// Success, or a reader of stdout that left early.
@@ -32,6 +32,13 @@ impl std::error::Error for UsageError {}
 /// Runs one command and returns the process exit code; every error has been
 /// printed to stderr by then.
 pub fn run(cli: Cli) -> ExitCode {
+    // `kql` alone opens the shell on a terminal; a script or pipe gets the
+    // usage instead of a shell that would wait on its stdin.
+    if cli.command.is_none() && !io::stdin().is_terminal() {
+        let help = <Cli as clap::CommandFactory>::command().render_help();
+        note(&help.to_string());
+        return ExitCode::from(EXIT_USAGE);
+    }
     // Planning recurses over the query's expression tree: run on a thread with a
     // large stack (address space only) so deep queries cannot overflow it.
     let worker = std::thread::Builder::new()
@@ -60,9 +67,14 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         match cli.command {
-            Command::Query(args) => commands::query::run(args).await,
-            Command::Tables(args) => commands::tables::run(args).await,
-            Command::Schema(args) => commands::schema::run(args),
+            Some(Command::Query(args)) => commands::query::run(args).await,
+            Some(Command::Run(args)) => commands::run::run(args).await,
+            Some(Command::Templates(args)) => commands::templates::run(args),
+            Some(Command::Tables(args)) => commands::tables::run(args).await,
+            Some(Command::Schema(args)) => commands::schema::run(args),
+            Some(Command::Shell(args)) => crate::shell::run(args).await,
+            Some(Command::Completions(args)) => commands::completions::run(args),
+            None => crate::shell::run(ShellArgs::default()).await,
         }
     })
 }

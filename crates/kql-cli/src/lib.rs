@@ -1,4 +1,5 @@
-//! The `kql` command line: `kql query`, `kql tables` and `kql schema` over JSON
+//! The `kql` command line: `kql query`, saved queries (`kql run`, `kql
+//! templates`), `kql tables`, `kql schema` and the interactive shell over JSON
 //! logs loaded into a [`kql_engine::Session`].
 //!
 //! The binary's `main` only parses arguments and hands them to [`app::run`]; the
@@ -17,3 +18,6 @@ pub mod args;
 mod commands;
 mod data;
 mod output;
+mod progress;
+pub mod shell;
+pub mod templates;

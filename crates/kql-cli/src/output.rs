@@ -67,8 +67,9 @@ where
     }
 }
 
-/// The width a table may take: the terminal's, as the shell exports it in
-/// `COLUMNS`, when stdout is a terminal; unlimited for pipes and files.
+/// The width a table may take: the terminal's (`COLUMNS` when the shell
+/// exports it, else asked of the terminal) when stdout is a terminal;
+/// unlimited for pipes and files.
 pub fn table_width(path: Option<&Path>) -> Option<u16> {
     if path.is_some() || !io::stdout().is_terminal() {
         return None;
@@ -77,6 +78,20 @@ pub fn table_width(path: Option<&Path>) -> Option<u16> {
         .ok()
         .and_then(|c| c.trim().parse::<u16>().ok())
         .filter(|&w| w > 0)
+        .or_else(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_, width)| width)
+                .filter(|&w| w > 0)
+        })
+}
+
+/// Whether decoration (colour) may go to the terminal: only on a terminal,
+/// and never when `NO_COLOR` is set (<https://no-color.org>) or `TERM=dumb`.
+pub fn color_enabled() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    !no_color && !dumb && io::stdout().is_terminal()
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ pub use error::EngineError;
 pub use explain::Explanation;
 pub use kql_functions::KustoType;
 pub use kql_functions::visualization::Visualization;
-pub use kql_ingest::{IngestOptions, IngestReport};
+pub use kql_ingest::{IngestOptions, IngestReport, find_files};
 pub use params::{DeclaredParam, NO_PARAMS, parse_value};
 pub use session::{QueryResult, Session};
 pub use time_range::{TIME_COLUMN, TimeRange};

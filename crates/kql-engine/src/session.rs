@@ -102,6 +102,16 @@ impl Session {
                 path.display()
             )));
         }
+        self.load_files(files, name)
+    }
+
+    /// Loads these files, as [`Session::load_path`] loads the files of a
+    /// folder; a caller can load a large folder in parts to show progress.
+    pub fn load_files(
+        &mut self,
+        files: Vec<std::path::PathBuf>,
+        name: Option<&str>,
+    ) -> Result<(), EngineError> {
         let inputs = files
             .into_iter()
             .map(|f| Input {

@@ -1,8 +1,11 @@
 //! One module per subcommand.
 
+pub mod completions;
 pub mod query;
+pub mod run;
 pub mod schema;
 pub mod tables;
+pub mod templates;
 
 /// A table name as KQL text: bare when it is a plain identifier, otherwise
 /// bracket-quoted (`['my logs']`) so file stems with spaces or dashes still work.

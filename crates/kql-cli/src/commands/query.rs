@@ -2,7 +2,7 @@
 
 use crate::app::{UsageError, note};
 use crate::args::QueryArgs;
-use crate::data::open_session;
+use crate::data::open_query_session;
 use crate::output::{table_width, write_to};
 use kql_render::{OutputFormat, RenderOptions, write_result};
 use std::io::Read as _;
@@ -19,8 +19,11 @@ pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
     }
     // Read the query before loading data so a typo in -q fails fast.
     let text = query_text(&args)?;
-    let session = open_session(&args.data)?;
-    let result = session.query(&text).await?;
+    let session = open_query_session(&args.data, &args.time)?;
+    let Some(result) = super::run::execute(&session, &text, &args.params, args.explain).await?
+    else {
+        return Ok(());
+    };
 
     let options = RenderOptions {
         max_width: table_width(args.output.as_deref()),

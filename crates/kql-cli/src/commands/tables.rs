@@ -8,15 +8,29 @@ use datafusion::arrow::array::{Array as _, AsArray as _};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Int64Type};
 use kql_engine::Session;
+use std::io::Write;
 
 pub async fn run(args: TablesArgs) -> anyhow::Result<()> {
     let session = open_session(&args.data)?;
+    let rows = table_rows(&session).await?;
+    write_to(None, |out| write_tables(out, &rows))
+}
+
+/// (name, row count, sources) of every table.
+pub async fn table_rows(session: &Session) -> anyhow::Result<Vec<(String, String, Vec<String>)>> {
     let mut rows = Vec::new();
     for (name, sources) in session.tables() {
-        let count = row_count(&session, &name).await?;
+        let count = row_count(session, &name).await?;
         rows.push((name, count.to_string(), sources));
     }
+    Ok(rows)
+}
 
+/// The table listing: name, rows, and sources one per line.
+pub fn write_tables(
+    out: &mut dyn Write,
+    rows: &[(String, String, Vec<String>)],
+) -> anyhow::Result<()> {
     let name_width = rows
         .iter()
         .map(|(n, _, _)| n.chars().count())
@@ -29,23 +43,21 @@ pub async fn run(args: TablesArgs) -> anyhow::Result<()> {
         .chain(["ROWS".len()])
         .max()
         .unwrap_or(0);
-    write_to(None, |out| {
-        writeln!(
-            out,
-            "{:<name_width$}  {:>count_width$}  SOURCES",
-            "TABLE", "ROWS"
-        )?;
-        for (name, count, sources) in &rows {
-            let mut sources = sources.iter();
-            let first = sources.next().map_or("", String::as_str);
-            writeln!(out, "{name:<name_width$}  {count:>count_width$}  {first}")?;
-            // Further files of the same table line up under the first one.
-            for source in sources {
-                writeln!(out, "{:<name_width$}  {:>count_width$}  {source}", "", "")?;
-            }
+    writeln!(
+        out,
+        "{:<name_width$}  {:>count_width$}  SOURCES",
+        "TABLE", "ROWS"
+    )?;
+    for (name, count, sources) in rows {
+        let mut sources = sources.iter();
+        let first = sources.next().map_or("", String::as_str);
+        writeln!(out, "{name:<name_width$}  {count:>count_width$}  {first}")?;
+        // Further files of the same table line up under the first one.
+        for source in sources {
+            writeln!(out, "{:<name_width$}  {:>count_width$}  {source}", "", "")?;
         }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 /// Rows in `table`, by running `T | count` like a user would.
