@@ -13,17 +13,22 @@ const KQL: &str = env!("CARGO_BIN_EXE_kql");
 const TIMEOUT_MS: u64 = 60_000;
 const PROMPT: &str = "kql> ";
 
-/// `kql` alone on a terminal, with its state and config folders in `home`.
-fn shell(home: &Path) -> PtySession {
+/// `kql` alone on a terminal, with its state and config folders in `home`;
+/// `NO_COLOR` set unless `color`.
+fn shell(home: &Path, color: bool) -> PtySession {
     let mut command = Command::new(KQL);
     command
         .env("HOME", home)
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("NO_COLOR", "1")
         .env("TERM", "xterm")
         .env("COLUMNS", "200")
         .env_remove("RUST_LOG");
+    if color {
+        command.env_remove("NO_COLOR");
+    } else {
+        command.env("NO_COLOR", "1");
+    }
     let mut session = spawn_command(command, Some(TIMEOUT_MS)).expect("spawn kql in a pty");
     session.exp_string("Ctrl-D leaves").expect("banner");
     session.exp_string(PROMPT).expect("first prompt");
@@ -33,7 +38,7 @@ fn shell(home: &Path) -> PtySession {
 #[test]
 fn the_shell_runs_queries_completes_names_and_cancels() {
     let home = tempfile::tempdir().expect("temp home");
-    let mut p = shell(home.path());
+    let mut p = shell(home.path(), false);
 
     // A query ending in '|' goes on to the next line; Enter on the last runs it.
     p.send_line("ApiManagementGatewayLogs |").unwrap();
@@ -82,7 +87,8 @@ fn the_shell_runs_queries_completes_names_and_cancels() {
         "range x from 1 to 99000000 step 1 | extend y = strcat(tostring(x), '-', tostring(x)) | summarize count() by y | count",
     )
     .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // On a terminal a spinner shows that the query is still running.
+    p.exp_string("running the query").unwrap();
     p.send_control('c').unwrap();
     p.exp_string("query cancelled").unwrap();
     p.exp_string(PROMPT).unwrap();
@@ -108,9 +114,12 @@ fn the_shell_runs_queries_completes_names_and_cancels() {
     assert!(history.contains("where ApiId == 'echo-api'"), "{history}");
     assert!(!history.contains("dropped"), "{history}");
 
-    let mut again = shell(home.path());
-    // Up twice: past `.quit` to the print; Enter runs it again.
-    again.send("\x1b[A\x1b[A").unwrap();
+    // With colour allowed (no NO_COLOR) the prompt is coloured.
+    let mut again = shell(home.path(), true);
+    assert!(again_prompt_was_coloured(&mut again));
+    // Up three times: past this run's print and the last run's `.quit` to the
+    // last run's print; Enter runs it again.
+    again.send("\x1b[A\x1b[A\x1b[A").unwrap();
     again.flush().unwrap();
     again.exp_string("print answer").unwrap();
     again.send_line("").unwrap();
@@ -119,4 +128,12 @@ fn the_shell_runs_queries_completes_names_and_cancels() {
     // Ctrl-D on an empty line leaves.
     again.send_control('d').unwrap();
     again.exp_eof().unwrap();
+}
+
+/// The banner and first prompt were read by `shell`; a fresh prompt shows
+/// whether it is drawn in colour.
+fn again_prompt_was_coloured(p: &mut PtySession) -> bool {
+    p.send_line("print c = 1").unwrap();
+    p.exp_string("(1 row)").unwrap();
+    p.exp_string("\x1b[1;36mkql> ").is_ok()
 }
