@@ -42,16 +42,7 @@ pub fn for_files(path: &Path) -> Option<FileProgress> {
     if total < MIN_BYTES {
         return None;
     }
-    let mut parts: Vec<(Vec<PathBuf>, u64)> = Vec::new();
-    for (file, size) in sized {
-        match parts.last_mut() {
-            Some((files, bytes)) if *bytes < PART_BYTES => {
-                files.push(file);
-                *bytes += size;
-            }
-            _ => parts.push((vec![file], size)),
-        }
-    }
+    let parts = split(sized, PART_BYTES);
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     let style = ProgressStyle::with_template(
         "reading {prefix} {wide_bar} {binary_bytes}/{binary_total_bytes} ({eta} left)",
@@ -60,6 +51,22 @@ pub fn for_files(path: &Path) -> Option<FileProgress> {
     bar.set_style(style);
     bar.set_prefix(path.display().to_string());
     Some(FileProgress { bar, parts })
+}
+
+/// Files in order, grouped into parts of at least `part_bytes` (the last may
+/// be smaller), each with its total size.
+fn split(files: Vec<(PathBuf, u64)>, part_bytes: u64) -> Vec<(Vec<PathBuf>, u64)> {
+    let mut parts: Vec<(Vec<PathBuf>, u64)> = Vec::new();
+    for (file, size) in files {
+        match parts.last_mut() {
+            Some((files, bytes)) if *bytes < part_bytes => {
+                files.push(file);
+                *bytes += size;
+            }
+            _ => parts.push((vec![file], size)),
+        }
+    }
+    parts
 }
 
 impl FileProgress {
@@ -115,5 +122,36 @@ impl Drop for Busy {
     fn drop(&mut self) {
         self.reveal.abort();
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_grouped_in_order_into_parts_of_a_size() {
+        let files: Vec<(PathBuf, u64)> = [("a", 5), ("b", 5), ("c", 20), ("d", 1), ("e", 1)]
+            .into_iter()
+            .map(|(n, s)| (PathBuf::from(n), s))
+            .collect();
+        let parts = split(files, 10);
+        let shown: Vec<(Vec<&str>, u64)> = parts
+            .iter()
+            .map(|(f, s)| (f.iter().filter_map(|p| p.to_str()).collect(), *s))
+            .collect();
+        assert_eq!(
+            shown,
+            [(vec!["a", "b"], 10), (vec!["c"], 20), (vec!["d", "e"], 2)]
+        );
+        assert!(split(Vec::new(), 10).is_empty());
+    }
+
+    #[test]
+    fn nothing_is_drawn_when_stderr_is_not_a_terminal() {
+        // Test runs capture stderr, so it is never a terminal here.
+        if !stderr_is_terminal() {
+            assert!(for_files(Path::new(".")).is_none());
+        }
     }
 }
