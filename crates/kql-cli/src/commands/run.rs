@@ -1,7 +1,7 @@
 //! `kql run NAME`: a saved query by name, with parameters; and the step that
 //! every query-running command shares (explain, or run behind a spinner).
 
-use crate::app::UsageError;
+use crate::app::{UsageError, note};
 use crate::args::RunArgs;
 use crate::output::write_to;
 use crate::progress;
@@ -24,6 +24,11 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     let catalog = Catalog::load(user_dir().as_deref(), &queries.queries).map_err(UsageError)?;
     let template = catalog.get(&name).map_err(UsageError)?;
+    if let Some(needs) = &template.needs {
+        note(&format!(
+            "kql: template '{name}' waits for a language feature kql lacks: {needs}"
+        ));
+    }
     query.query = Some(template.text.clone());
     super::query::run(query).await
 }
