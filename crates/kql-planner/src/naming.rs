@@ -28,6 +28,17 @@ pub fn derived_name(e: &Expr) -> Option<String> {
     }
 }
 
+/// The name of an unnamed `summarize … by` key: as [`derived_name`], and a
+/// conversion keeps the column's name (`by tostring(x)` is `x`).
+pub fn group_name(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Call { name, args } if args.len() == 1 && name.name.starts_with("to") => {
+            args.first().and_then(group_name)
+        }
+        _ => derived_name(e),
+    }
+}
+
 /// The column an aggregate's first argument names, for `avg_TotalTime`; a
 /// conversion of a column counts too (`sum(toint(v))` is `sum_v`).
 pub fn plain_column(e: &Expr) -> Option<String> {

@@ -149,7 +149,7 @@ pub(crate) fn group_keys(
         let v = expr::lower(p, scope, schema, &g.expr)?;
         let name = match g.names.as_slice() {
             [n] => n.name.clone(),
-            [] => naming::derived_name(&g.expr).unwrap_or_else(|| naming::next_column_name(&names)),
+            [] => naming::group_name(&g.expr).unwrap_or_else(|| naming::next_column_name(&names)),
             _ => return Err(PlanError::at("a group key has one name", g.span)),
         };
         if names.contains(&name) {

@@ -576,6 +576,16 @@ impl<'a> Parser<'a> {
                 }
             }
             self.expect(")")?;
+        } else {
+            // The older form without `with`: `render areachart kind=unstacked`.
+            while matches!(self.peek().tok, Tok::Ident(_))
+                && self.peek_second().tok == Tok::Punct("=")
+            {
+                let name = self.ident("property name")?;
+                self.expect("=")?;
+                let value = self.param_value()?;
+                properties.push(OperatorParam { name, value });
+            }
         }
         Ok(Operator::Render {
             kind,
