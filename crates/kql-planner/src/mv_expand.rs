@@ -25,16 +25,14 @@ pub fn mv_expand(
     limit: Option<&ast::Expr>,
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
+    let mut bags_as_arrays = false;
     for prm in params {
         match prm.name.name.as_str() {
             "bagexpansion" | "kind" => {
                 if let ast::ExprKind::Ident(v) = &prm.value.kind
                     && v.name == "array"
                 {
-                    return Err(PlanError::at(
-                        "mv-expand bagexpansion=array is not supported yet",
-                        prm.name.span,
-                    ));
+                    bags_as_arrays = true;
                 }
             }
             other => {
@@ -82,7 +80,7 @@ pub fn mv_expand(
             ),
             None => None,
         };
-        let list = expand::values(v.expr.clone(), limit_expr.clone());
+        let list = expand::values(v.expr.clone(), limit_expr.clone(), bags_as_arrays);
         if first_list.is_none() {
             first_list = Some(v.expr);
         }

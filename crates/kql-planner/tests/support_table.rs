@@ -9,7 +9,6 @@ use std::path::Path;
 const PARTIAL: &[(&str, &str)] = &[
     ("parse", "kind=relaxed and flags= are not supported"),
     ("parse-where", "kind=relaxed and flags= are not supported"),
-    ("mv-expand", "bagexpansion=array is not supported"),
     (
         "union",
         "columns of the same name with different types are refused; isfuzzy is ignored",

@@ -34,9 +34,15 @@ fn ret_index(_: &[DataType]) -> Result<DataType> {
     ))))
 }
 
-/// `values(d, limit)`: the expanded elements as dynamic JSON texts.
-pub fn values(d: Expr, limit: Expr) -> Expr {
-    VALUES.call(vec![d, limit])
+/// `values(d, limit, bags_as_arrays)`: the expanded elements as dynamic JSON
+/// texts; a property bag expands to `{key: value}` bags, or to `[key, value]`
+/// arrays with `bagexpansion=array`.
+pub fn values(d: Expr, limit: Expr, bags_as_arrays: bool) -> Expr {
+    VALUES.call(vec![
+        d,
+        limit,
+        datafusion::logical_expr::lit(bags_as_arrays),
+    ])
 }
 
 /// `index(d, limit)`: 0, 1, … alongside [`values`].
@@ -44,7 +50,7 @@ pub fn index(d: Expr, limit: Expr) -> Expr {
     INDEXES.call(vec![d, limit])
 }
 
-fn elements(v: &KValue, limit: usize) -> Vec<Option<String>> {
+fn elements(v: &KValue, limit: usize, bags_as_arrays: bool) -> Vec<Option<String>> {
     let items: Vec<Option<String>> = match v {
         KValue::Null => vec![None],
         KValue::Dynamic(Json::Array(a)) => a
@@ -54,6 +60,11 @@ fn elements(v: &KValue, limit: usize) -> Vec<Option<String>> {
         KValue::Dynamic(Json::Object(m)) => m
             .iter()
             .map(|(k, val)| {
+                if bags_as_arrays {
+                    return Some(
+                        Json::Array(vec![Json::String(k.clone()), val.clone()]).to_string(),
+                    );
+                }
                 let mut one = Map::new();
                 one.insert(k.clone(), val.clone());
                 Some(Json::Object(one).to_string())
@@ -77,7 +88,11 @@ fn eval_values(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     let mut b = ListBuilder::new(LargeStringBuilder::new());
     for row in 0..rows {
         let v = KValue::from_array(&args[0], row)?;
-        for e in elements(&v, limit_of(args, row)?) {
+        let as_arrays = match args.get(2) {
+            Some(a) => matches!(KValue::from_array(a, row)?, KValue::Bool(true)),
+            None => false,
+        };
+        for e in elements(&v, limit_of(args, row)?, as_arrays) {
             b.values().append_option(e);
         }
         b.append(true);
@@ -89,7 +104,7 @@ fn eval_index(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     let mut b = ListBuilder::new(Int64Builder::new());
     for row in 0..rows {
         let v = KValue::from_array(&args[0], row)?;
-        for i in 0..elements(&v, limit_of(args, row)?).len() {
+        for i in 0..elements(&v, limit_of(args, row)?, false).len() {
             b.values().append_value(i as i64);
         }
         b.append(true);
