@@ -13,12 +13,34 @@
 //! reported at the line where it does.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use kql_functions::KustoType;
 
 use crate::IngestReport;
 use crate::azure::{Extra, Known, Sink, Target};
 use crate::coerce::{Cell, classify, inferred_type, kinds, to_scalar};
+
+/// FNV-1a: extra fields are looked up by name for every record, and
+/// SipHash's DoS resistance buys nothing for names from one's own logs.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type NameMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
 
 /// (source index, line, reason) of the first problems, and how many.
 #[derive(Debug, Default, Clone)]
@@ -70,8 +92,8 @@ pub(crate) struct TableStats {
     /// Documented schemas of the table's records, in first-seen order.
     pub known: Vec<Known>,
     pub extras: Vec<ExtraStat>,
-    plain: HashMap<String, usize>,
-    diag: HashMap<String, usize>,
+    plain: NameMap<usize>,
+    diag: NameMap<usize>,
     /// Values that could not be converted to their column's type.
     pub value_issues: Issues,
     /// Observations that lost nothing.
@@ -93,8 +115,8 @@ pub(crate) struct ColumnInfo {
 pub(crate) struct Layout {
     pub columns: Vec<ColumnInfo>,
     known: [Vec<usize>; 4],
-    plain: HashMap<String, usize>,
-    diag: HashMap<String, usize>,
+    plain: NameMap<usize>,
+    diag: NameMap<usize>,
 }
 
 impl Layout {

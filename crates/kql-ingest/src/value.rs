@@ -169,7 +169,9 @@ impl<'de> Visitor<'de> for ValVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Val<'de>, A::Error> {
-        let mut entries = Vec::new();
+        // JSON gives no size hint; records have dozens of fields, and
+        // growing from empty would reallocate five times.
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(16).min(256));
         while let Some(k) = map.next_key::<KeyCow<'de>>()? {
             entries.push((k.0, map.next_value()?));
         }

@@ -12,7 +12,7 @@
 
 use kql_functions::KustoType::{self, *};
 
-use super::{Extra, Known, Sink, Target, put_col, put_resource_parts};
+use super::{Extra, Known, Sink, Target, find, put_col, put_ingestion, put_resource_parts};
 use crate::coerce::Cell;
 use crate::value::Val;
 
@@ -51,6 +51,7 @@ pub(crate) const COLUMNS: &[(&str, KustoType)] = &[
 ];
 
 const K: Known = Known::Diagnostics;
+const PROPERTIES: Option<u16> = find(COLUMNS, "properties_s");
 
 pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
     let Val::Obj(entries) = rec else {
@@ -59,13 +60,12 @@ pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
     for (key, v) in entries {
         let is = |name: &str| key.eq_ignore_ascii_case(name);
         if is("time") {
-            put_col(sink, K, "TimeGenerated", Cell::Json(v));
+            put_col(sink, K, K.fixed().time, Cell::Json(v));
         } else if is("resourceId") {
-            put_col(sink, K, "ResourceId", Cell::Json(v));
             put_resource_parts(sink, K, v);
         } else if is("properties") {
             // A string stays the text it is; an object is written as JSON.
-            put_col(sink, K, "properties_s", Cell::Json(v));
+            put_col(sink, K, PROPERTIES, Cell::Json(v));
         } else {
             match K.column_ci(key) {
                 Some(i) => sink.put(Target::Col(K, i), Cell::Json(v)),
@@ -73,8 +73,7 @@ pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
             }
         }
     }
-    put_col(sink, K, "SourceSystem", Cell::Str("Azure"));
-    put_col(sink, K, "Type", Cell::Str(TABLE));
+    put_ingestion(sink, K);
 }
 
 /// The type an `AzureDiagnostics` column name's suffix stands for.

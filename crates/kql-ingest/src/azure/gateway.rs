@@ -10,7 +10,10 @@
 
 use kql_functions::KustoType::{self, *};
 
-use super::{Extra, Known, Sink, Target, pascal, put_col, put_field, put_resource_la, with_object};
+use super::{
+    Extra, Known, Sink, Target, find, pascal, put_col, put_field, put_ingestion, put_resource_la,
+    with_object,
+};
 use crate::coerce::Cell;
 use crate::value::Val;
 
@@ -81,6 +84,8 @@ pub(crate) const COLUMNS: &[(&str, KustoType)] = &[
 ];
 
 const K: Known = Known::Gateway;
+const TOTAL_TIME: Option<u16> = find(COLUMNS, "TotalTime");
+const REGION: Option<u16> = find(COLUMNS, "Region");
 
 pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
     let Val::Obj(entries) = rec else {
@@ -89,11 +94,11 @@ pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
     for (key, v) in entries {
         let is = |name: &str| key.eq_ignore_ascii_case(name);
         if is("time") {
-            put_col(sink, K, "TimeGenerated", Cell::Json(v));
+            put_col(sink, K, K.fixed().time, Cell::Json(v));
         } else if is("durationMs") {
-            put_col(sink, K, "TotalTime", Cell::Json(v));
+            put_col(sink, K, TOTAL_TIME, Cell::Json(v));
         } else if is("location") {
-            put_col(sink, K, "Region", Cell::Json(v));
+            put_col(sink, K, REGION, Cell::Json(v));
         } else if is("resourceId") {
             put_resource_la(sink, K, v);
         } else if is("properties") {
@@ -102,9 +107,7 @@ pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
             put_field(sink, K, key, v, pascal);
         }
     }
-    // Log Analytics adds these at ingestion.
-    put_col(sink, K, "SourceSystem", Cell::Str("Azure"));
-    put_col(sink, K, "Type", Cell::Str(TABLE));
+    put_ingestion(sink, K);
 }
 
 fn properties(sink: &mut impl Sink, v: &Val<'_>) {

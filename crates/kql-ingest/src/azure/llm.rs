@@ -8,7 +8,9 @@
 
 use kql_functions::KustoType::{self, *};
 
-use super::{Known, Sink, pascal, put_col, put_field, put_resource_la, with_object};
+use super::{
+    Known, Sink, find, pascal, put_col, put_field, put_ingestion, put_resource_la, with_object,
+};
 use crate::coerce::Cell;
 use crate::value::Val;
 
@@ -41,6 +43,7 @@ pub(crate) const COLUMNS: &[(&str, KustoType)] = &[
 ];
 
 const K: Known = Known::Llm;
+const REGION: Option<u16> = find(COLUMNS, "Region");
 
 pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
     let Val::Obj(entries) = rec else {
@@ -49,9 +52,9 @@ pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
     for (key, v) in entries {
         let is = |name: &str| key.eq_ignore_ascii_case(name);
         if is("time") {
-            put_col(sink, K, "TimeGenerated", Cell::Json(v));
+            put_col(sink, K, K.fixed().time, Cell::Json(v));
         } else if is("location") {
-            put_col(sink, K, "Region", Cell::Json(v));
+            put_col(sink, K, REGION, Cell::Json(v));
         } else if is("resourceId") {
             put_resource_la(sink, K, v);
         } else if is("properties") {
@@ -70,6 +73,5 @@ pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
             put_field(sink, K, key, v, pascal);
         }
     }
-    put_col(sink, K, "SourceSystem", Cell::Str("Azure"));
-    put_col(sink, K, "Type", Cell::Str(TABLE));
+    put_ingestion(sink, K);
 }

@@ -5,7 +5,7 @@
 
 use kql_functions::KustoType::{self, *};
 
-use super::{Known, Sink, pascal, put_col, put_field, put_resource_parts};
+use super::{Known, Sink, pascal, put_col, put_field, put_ingestion, put_resource_parts};
 use crate::coerce::Cell;
 use crate::value::Val;
 
@@ -42,14 +42,12 @@ pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
     };
     for (key, v) in entries {
         if key.eq_ignore_ascii_case("time") {
-            put_col(sink, K, "TimeGenerated", Cell::Json(v));
+            put_col(sink, K, K.fixed().time, Cell::Json(v));
         } else if key.eq_ignore_ascii_case("resourceId") {
-            put_col(sink, K, "ResourceId", Cell::Json(v));
             put_resource_parts(sink, K, v);
         } else {
             put_field(sink, K, key, v, pascal);
         }
     }
-    put_col(sink, K, "SourceSystem", Cell::Str("Azure"));
-    put_col(sink, K, "Type", Cell::Str(TABLE));
+    put_ingestion(sink, K);
 }

@@ -87,12 +87,6 @@ impl Known {
     pub(crate) fn column_ci(self, name: &str) -> Option<u16> {
         LOOKUP[self.index()].get(name)
     }
-
-    /// The position of a column this crate names itself; mappings only ask
-    /// for documented names, so a miss is a bug caught by the tests.
-    fn col(self, name: &str) -> Option<Target<'static>> {
-        self.column_ci(name).map(|i| Target::Col(self, i))
-    }
 }
 
 /// Case-insensitive lookup of documented columns: every key of every record
@@ -135,12 +129,91 @@ impl CiTable {
         let mask = self.slots.len() - 1;
         let mut at = hash_ci(key) & mask;
         while let Some(i) = self.slots[at] {
-            if self.columns[usize::from(i)].0.eq_ignore_ascii_case(key) {
+            if same_name(self.columns[usize::from(i)].0, key) {
                 return Some(i);
             }
             at = (at + 1) & mask;
         }
         None
+    }
+}
+
+/// Equal ignoring ASCII case. Raw names are the columns' camelCase forms, so
+/// comparing the first letter alone and the rest exactly (a memcmp) settles
+/// almost every lookup.
+fn same_name(column: &str, key: &str) -> bool {
+    let (c, k) = (column.as_bytes(), key.as_bytes());
+    c.len() == k.len()
+        && match (c.split_first(), k.split_first()) {
+            (Some((c0, c_rest)), Some((k0, k_rest))) => {
+                (c_rest == k_rest && c0.eq_ignore_ascii_case(k0)) || c.eq_ignore_ascii_case(k)
+            }
+            _ => true,
+        }
+}
+
+/// The position of `name` in `columns`, evaluated at compile time for the
+/// columns the mappings fill themselves.
+pub(crate) const fn find(columns: Columns, name: &str) -> Option<u16> {
+    let mut i = 0;
+    while i < columns.len() {
+        let c = columns[i].0.as_bytes();
+        let n = name.as_bytes();
+        if c.len() == n.len() {
+            let mut j = 0;
+            while j < c.len() && c[j] == n[j] {
+                j += 1;
+            }
+            if j == c.len() {
+                return Some(i as u16);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Columns several mappings fill, by position per table.
+pub(crate) struct Fixed {
+    pub time: Option<u16>,
+    pub resource_id: Option<u16>,
+    pub la_resource_id: Option<u16>,
+    pub la_subscription_id: Option<u16>,
+    pub subscription_id: Option<u16>,
+    pub resource_group: Option<u16>,
+    pub resource_provider: Option<u16>,
+    pub resource_type: Option<u16>,
+    pub resource: Option<u16>,
+    pub source_system: Option<u16>,
+    pub type_: Option<u16>,
+}
+
+const fn fixed(columns: Columns) -> Fixed {
+    Fixed {
+        time: find(columns, "TimeGenerated"),
+        resource_id: find(columns, "ResourceId"),
+        la_resource_id: find(columns, "_ResourceId"),
+        la_subscription_id: find(columns, "_SubscriptionId"),
+        subscription_id: find(columns, "SubscriptionId"),
+        resource_group: find(columns, "ResourceGroup"),
+        resource_provider: find(columns, "ResourceProvider"),
+        resource_type: find(columns, "ResourceType"),
+        resource: find(columns, "Resource"),
+        source_system: find(columns, "SourceSystem"),
+        type_: find(columns, "Type"),
+    }
+}
+
+static FIXED: [Fixed; 4] = [
+    fixed(gateway::COLUMNS),
+    fixed(llm::COLUMNS),
+    fixed(diagnostics::COLUMNS),
+    fixed(metrics::COLUMNS),
+];
+
+impl Known {
+    pub(crate) fn fixed(self) -> &'static Fixed {
+        &FIXED[self.index()]
     }
 }
 
@@ -299,11 +372,18 @@ pub(crate) fn pascal(name: &str) -> Cow<'_, str> {
     }
 }
 
-/// Emits one documented column of `known`.
-fn put_col(sink: &mut impl Sink, known: Known, name: &str, cell: Cell<'_>) {
-    if let Some(target) = known.col(name) {
-        sink.put(target, cell);
+/// Emits one documented column of `known`, by position (see [`find`]).
+fn put_col(sink: &mut impl Sink, known: Known, at: Option<u16>, cell: Cell<'_>) {
+    if let Some(i) = at {
+        sink.put(Target::Col(known, i), cell);
     }
+}
+
+/// What Log Analytics adds to every row at ingestion.
+fn put_ingestion(sink: &mut impl Sink, known: Known) {
+    let f = known.fixed();
+    put_col(sink, known, f.source_system, Cell::Str("Azure"));
+    put_col(sink, known, f.type_, Cell::Str(known.name()));
 }
 
 /// A key that is a documented column of `known` goes there; others are
@@ -327,43 +407,54 @@ fn put_field<'k>(
 /// `_ResourceId` and `_SubscriptionId` from a raw `resourceId`, lower-cased
 /// as Log Analytics shows them.
 fn put_resource_la(sink: &mut impl Sink, known: Known, v: &Val<'_>) {
+    let f = known.fixed();
     let Some(id) = v.as_str() else {
-        put_col(sink, known, "_ResourceId", Cell::Json(v));
+        put_col(sink, known, f.la_resource_id, Cell::Json(v));
         return;
     };
-    put_col(
-        sink,
-        known,
-        "_ResourceId",
-        Cell::Str(&resource::la_resource_id(id)),
-    );
-    if let Some(sub) = resource::ResourceId::parse(id).subscription {
-        put_col(
-            sink,
-            known,
-            "_SubscriptionId",
-            Cell::Str(&sub.to_ascii_lowercase()),
-        );
-    }
+    // Every record of a resource carries the same id: derive its parts once.
+    LAST_RESOURCE.with_borrow_mut(|last| {
+        if last.0 != id {
+            *last = (
+                id.to_owned(),
+                resource::la_resource_id(id),
+                resource::ResourceId::parse(id)
+                    .subscription
+                    .map(str::to_ascii_lowercase),
+            );
+        }
+        put_col(sink, known, f.la_resource_id, Cell::Str(&last.1));
+        if let Some(sub) = &last.2 {
+            put_col(sink, known, f.la_subscription_id, Cell::Str(sub));
+        }
+    });
+}
+
+thread_local! {
+    /// (raw id, `_ResourceId`, `_SubscriptionId`) of the latest resource id.
+    static LAST_RESOURCE: std::cell::RefCell<(String, String, Option<String>)> =
+        const { std::cell::RefCell::new((String::new(), String::new(), None)) };
 }
 
 /// The resource id spread over `AzureDiagnostics`/`AzureMetrics` columns;
 /// parts keep the raw casing (`ResourceProvider == "MICROSOFT.COGNITIVESERVICES"`).
 fn put_resource_parts(sink: &mut impl Sink, known: Known, v: &Val<'_>) {
+    let f = known.fixed();
+    put_col(sink, known, f.resource_id, Cell::Json(v));
     let Some(id) = v.as_str() else {
         return;
     };
     put_resource_la(sink, known, v);
     let r = resource::ResourceId::parse(id);
-    for (name, part) in [
-        ("SubscriptionId", r.subscription),
-        ("ResourceGroup", r.group),
-        ("ResourceProvider", r.provider),
-        ("ResourceType", r.kind),
-        ("Resource", r.name),
+    for (at, part) in [
+        (f.subscription_id, r.subscription),
+        (f.resource_group, r.group),
+        (f.resource_provider, r.provider),
+        (f.resource_type, r.kind),
+        (f.resource, r.name),
     ] {
         if let Some(part) = part {
-            put_col(sink, known, name, Cell::Str(part));
+            put_col(sink, known, at, Cell::Str(part));
         }
     }
 }

@@ -145,69 +145,28 @@ fn exports_and_metrics() {
 }
 
 #[test]
-fn every_mapped_name_is_documented() {
-    // `put_col` ignores names a table lacks; make sure none is misspelled.
-    for (k, names) in [
-        (
-            Known::Gateway,
-            &[
-                "TimeGenerated",
-                "TotalTime",
-                "Region",
-                "_ResourceId",
-                "_SubscriptionId",
-                "SourceSystem",
-                "Type",
-            ][..],
-        ),
-        (
-            Known::Llm,
-            &[
-                "TimeGenerated",
-                "Region",
-                "_ResourceId",
-                "_SubscriptionId",
-                "SourceSystem",
-                "Type",
-            ],
-        ),
-        (
-            Known::Diagnostics,
-            &[
-                "TimeGenerated",
-                "ResourceId",
-                "properties_s",
-                "SubscriptionId",
-                "ResourceGroup",
-                "ResourceProvider",
-                "ResourceType",
-                "Resource",
-                "_ResourceId",
-                "_SubscriptionId",
-                "SourceSystem",
-                "Type",
-            ],
-        ),
-        (
-            Known::Metrics,
-            &[
-                "TimeGenerated",
-                "ResourceId",
-                "SubscriptionId",
-                "ResourceGroup",
-                "ResourceProvider",
-                "Resource",
-                "_ResourceId",
-                "_SubscriptionId",
-                "SourceSystem",
-                "Type",
-            ],
-        ),
-    ] {
-        for name in names {
-            assert!(k.col(name).is_some(), "{} lacks {name}", k.name());
+fn fixed_columns_are_found() {
+    // `find` is evaluated at compile time; a misspelled name would be None.
+    for k in Known::ALL {
+        let f = k.fixed();
+        assert!(f.time.is_some() && f.type_.is_some() && f.source_system.is_some());
+        assert!(f.la_resource_id.is_some() && f.la_subscription_id.is_some());
+    }
+    for k in [Known::Diagnostics, Known::Metrics] {
+        let f = k.fixed();
+        for at in [
+            f.resource_id,
+            f.subscription_id,
+            f.resource_group,
+            f.resource_provider,
+            f.resource,
+        ] {
+            assert!(at.is_some(), "{}", k.name());
         }
     }
+    assert!(Known::Diagnostics.fixed().resource_type.is_some());
+    assert_eq!(find(gateway::COLUMNS, "TotalTime"), Some(8));
+    assert_eq!(find(gateway::COLUMNS, "totaltime"), None);
 }
 
 #[test]
