@@ -490,6 +490,7 @@ fn ladder(
             lanes.push(label);
             lanes.len() - 1
         });
+        let (a, b) = (a.clamp(-LIMIT, LIMIT), b.clamp(-LIMIT, LIMIT));
         bars.push(LadderBar {
             lane,
             start: a.min(b),

@@ -79,10 +79,11 @@ impl Axis {
         };
         let mut ticks = Vec::new();
         let first = (lo / step).ceil();
-        let mut k = 0.0;
-        while ticks.len() < MAX_TICKS {
-            let value = (first + k) * step;
-            if value > hi + step * 1e-9 {
+        // Bounded by count as well as by value: at extreme magnitudes adding
+        // one step may not change a float at all.
+        for k in 0..MAX_TICKS * 2 {
+            let value = (first + k as f64) * step;
+            if value > hi + step * 1e-9 || ticks.len() >= MAX_TICKS {
                 break;
             }
             if ticks.last().is_none_or(|t: &Tick| value > t.value) {
@@ -98,7 +99,6 @@ impl Axis {
                     sub: None,
                 });
             }
-            k += 1.0;
         }
         Axis {
             lo,
@@ -201,6 +201,8 @@ fn trim_zeros(text: String) -> String {
 
 /// A range with some width: equal ends are spread apart around the value.
 fn widen(lo: f64, hi: f64) -> (f64, f64) {
+    // Keeps hi - lo finite for any input.
+    let (lo, hi) = (lo.clamp(-1e300, 1e300), hi.clamp(-1e300, 1e300));
     let (lo, hi) = if lo.is_finite() && hi.is_finite() {
         (lo.min(hi), lo.max(hi))
     } else {

@@ -168,6 +168,14 @@ impl Scene {
 
     /// A polyline clipped to `clip`; a NaN coordinate breaks the line.
     pub fn line(&mut self, points: &[(f64, f64)], color: Paint, width: f64, clip: Rect) {
+        // A line along the edge of the plot (a value at the top of the range)
+        // stays whole rather than vanishing to rounding.
+        let clip = Rect::new(
+            clip.x0 - width / 2.0,
+            clip.y0 - width / 2.0,
+            clip.x1 + width / 2.0,
+            clip.y1 + width / 2.0,
+        );
         let mut current: Vec<(f64, f64)> = Vec::new();
         let flush = |current: &mut Vec<(f64, f64)>, shapes: &mut Vec<Shape>| {
             if current.len() >= 2 {
@@ -224,6 +232,8 @@ impl Scene {
         outline: Option<Rgb>,
         clip: Rect,
     ) {
+        // A marker on the edge of the plot (a value at the top of the range) is kept.
+        let clip = Rect::new(clip.x0 - 1.0, clip.y0 - 1.0, clip.x1 + 1.0, clip.y1 + 1.0);
         if finite(center) && clip.contains(center) {
             self.shapes.push(Shape::Circle {
                 center,
@@ -439,6 +449,7 @@ mod tests {
             })
             .collect();
         assert_eq!(lines.len(), 2);
-        assert_eq!(lines[1].last(), Some(&(50.0, 30.0)));
+        // Clipped half a line width past the edge.
+        assert_eq!(lines[1].last(), Some(&(51.0, 30.0)));
     }
 }

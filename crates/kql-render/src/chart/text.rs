@@ -104,6 +104,9 @@ pub fn fit(text: &str, max_width: f64, size: f64, bold: bool) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
+    // Half a pixel of slack: widths measured once and compared again after
+    // adding and removing padding must not lose a character to rounding.
+    let max_width = max_width + 0.5;
     if text_width(&clean, size, bold) <= max_width {
         return clean;
     }

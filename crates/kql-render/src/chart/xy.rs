@@ -215,6 +215,8 @@ fn draw_panel(
     let to_px = |a: usize, (x, y): (f64, f64)| (frame.px(x_position(xk, x)), frame.py(a, y));
 
     if let Some(layers) = stacked {
+        // All fills first, then the edges, so no fill covers a neighbour's line.
+        let mut edges = Vec::with_capacity(series.len());
         for (k, s) in series.iter().enumerate() {
             let color = s.color.map_or(FOLDED, palette::color);
             let band = &layers.bands[k];
@@ -234,7 +236,10 @@ fn draw_panel(
                     .map(|(&x, &(l, _))| to_px(0, (x, l))),
             );
             scene.polygon(&outline, color.alpha(0.7), plot);
-            scene.line(&upper, color.solid(), style.line * 0.75, plot);
+            edges.push((upper, color));
+        }
+        for (upper, color) in edges {
+            scene.line(&upper, color.solid(), style.line, plot);
         }
         return;
     }

@@ -234,9 +234,11 @@ pub fn png(r: &Result, v: &Visualization) -> (ChartInfo, Image) {
     (info, image)
 }
 
-/// Series color `slot` appears inside the first plot area.
+/// Series color `slot` appears inside the first plot area (or on its edge,
+/// where a line at the top of the range is drawn).
 pub fn has_series(info: &ChartInfo, image: &Image, slot: usize) -> bool {
-    let plot = info.plots[0];
+    let p = info.plots[0];
+    let plot = Rect::new(p.x0 - 3.0, p.y0 - 3.0, p.x1 + 3.0, p.y1 + 3.0);
     image.count(plot, palette::color(slot), 12) >= 10
 }
 
