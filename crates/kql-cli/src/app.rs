@@ -74,6 +74,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             Some(Command::Schema(args)) => commands::schema::run(args),
             Some(Command::Shell(args)) => crate::shell::run(args).await,
             Some(Command::Completions(args)) => commands::completions::run(args),
+            Some(Command::Ingest(args)) => commands::ingest::run(args).await,
             None => crate::shell::run(ShellArgs::default()).await,
         }
     })

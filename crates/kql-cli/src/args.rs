@@ -148,6 +148,34 @@ pub enum Command {
     /// Print a shell completion script for kql
     #[command(after_help = COMPLETIONS_AFTER_HELP)]
     Completions(CompletionsArgs),
+    /// Convert logs into a Parquet workspace once, to query many times with --workspace
+    #[command(after_help = INGEST_AFTER_HELP)]
+    Ingest(IngestArgs),
+}
+
+const INGEST_AFTER_HELP: &str = concat!(
+    "Examples:
+  kql ingest ./logs --into ./ws
+  kql ingest ./logs ./more-logs --into ./ws     (later runs append only new files)
+  kql query --workspace ./ws 'ApiManagementGatewayLogs | count'
+  cd ./ws && kql query 'ApiManagementGatewayLogs | count'",
+    exit_codes!()
+);
+
+/// `kql ingest SOURCE… --into DIR`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Log files or folders, as -d takes them
+    #[arg(value_name = "SOURCE", required = true)]
+    pub sources: Vec<PathBuf>,
+
+    /// The workspace folder (created when missing)
+    #[arg(long = "into", value_name = "DIR")]
+    pub into: PathBuf,
+
+    /// Fail when a record cannot be read, instead of skipping it with a warning
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Where the tables come from; shared by every subcommand.
@@ -164,11 +192,15 @@ pub struct DataArgs {
     /// Fail when a record cannot be read, instead of skipping it with a warning
     #[arg(long)]
     pub strict: bool,
+
+    /// Query the Parquet workspace DIR that `kql ingest` wrote (default: the current folder, when it is one)
+    #[arg(long = "workspace", value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
 }
 
 impl DataArgs {
     pub fn is_empty(&self) -> bool {
-        self.data.is_empty() && self.tables.is_empty()
+        self.data.is_empty() && self.tables.is_empty() && self.workspace.is_none()
     }
 }
 
@@ -303,6 +335,7 @@ impl Default for ShellArgs {
                 data: Vec::new(),
                 tables: Vec::new(),
                 strict: false,
+                workspace: None,
             },
             time: TimeArgs::default(),
             queries: QueriesArgs::default(),

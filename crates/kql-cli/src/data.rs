@@ -15,7 +15,13 @@ const SKIPS_SHOWN: usize = 5;
 pub fn open_session(args: &DataArgs) -> anyhow::Result<Session> {
     let mut session = Session::new();
     session.set_strict(args.strict);
-    if args.is_empty() {
+    if let Some(dir) = &args.workspace {
+        session.load_workspace(dir)?;
+    }
+    if args.is_empty() && Path::new(kql_engine::workspace::MANIFEST).is_file() {
+        // `cd` into a workspace and query it, as `-d .` would query a log folder.
+        session.load_workspace(Path::new("."))?;
+    } else if args.is_empty() {
         note(
             "kql: no data given (-d/-t); querying the bundled sample logs \
              (tables: ApiManagementGatewayLogs, ApiManagementGatewayLlmLog)",
@@ -29,7 +35,7 @@ pub fn open_session(args: &DataArgs) -> anyhow::Result<Session> {
             load(&mut session, path, Some(name))?;
         }
     }
-    warn_about_skips(&session);
+    warn_about_skips(&merged_reports(session.reports()));
     Ok(session)
 }
 
@@ -99,8 +105,8 @@ fn load(session: &mut Session, path: &Path, name: Option<&str>) -> anyhow::Resul
 /// silently, so each table that lost any gets a warning with the first few
 /// reasons (file, line, reason); notes (an empty file, a field whose type
 /// changes) follow, as they explain a schema rather than a loss.
-fn warn_about_skips(session: &Session) {
-    for (table, report) in &merged_reports(session) {
+pub fn warn_about_skips(reports: &[(String, IngestReport)]) {
+    for (table, report) in reports {
         let sections = [
             (
                 report.skipped_count,
@@ -147,9 +153,9 @@ fn warn_about_skips(session: &Session) {
 }
 
 /// One report per table: a folder loaded in parts has one per part and table.
-fn merged_reports(session: &Session) -> Vec<(String, IngestReport)> {
+pub fn merged_reports(reports: &[(String, IngestReport)]) -> Vec<(String, IngestReport)> {
     let mut tables: Vec<(String, IngestReport)> = Vec::new();
-    for (table, report) in session.reports() {
+    for (table, report) in reports {
         match tables.iter_mut().find(|(t, _)| t == table) {
             Some((_, merged)) => merged.merge(report.clone()),
             None => tables.push((table.clone(), report.clone())),

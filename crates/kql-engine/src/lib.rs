@@ -10,6 +10,7 @@ mod params;
 mod sample;
 mod session;
 mod time_range;
+pub mod workspace;
 
 pub use error::EngineError;
 pub use explain::Explanation;

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod completions;
+pub mod ingest;
 pub mod query;
 pub mod run;
 pub mod schema;
