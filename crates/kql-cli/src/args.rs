@@ -84,6 +84,7 @@ const QUERY_AFTER_HELP: &str = concat!(
   kql query -d ./logs 'ApiManagementGatewayLogs | where ResponseCode >= 500 | take 20'
   kql query -t Gw=./gateway.json 'Gw | summarize avg(TotalTime) by bin(TimeGenerated, 1h)'
   kql query -q report.kql -f csv -o report.csv
+  kql query 'ApiManagementGatewayLogs | summarize count() by bin(TimeGenerated, 1h), ApiId | render timechart' -o calls.png
   echo 'print x = 1' | kql query -
   kql query -f ndjson 'ApiManagementGatewayLlmLog | take 5' | head -n 2",
     exit_codes!()
@@ -243,9 +244,17 @@ pub struct QueryArgs {
     )]
     pub format: String,
 
-    /// Write the result to FILE instead of stdout
+    /// Write the result to FILE instead of stdout; a FILE ending in .png or .svg gets the chart
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Chart width in pixels (for -o FILE.png/.svg)
+    #[arg(long, value_name = "PIXELS", default_value_t = 1280, value_parser = clap::value_parser!(u32).range(100..=8_000))]
+    pub width: u32,
+
+    /// Chart height in pixels (for -o FILE.png/.svg)
+    #[arg(long, value_name = "PIXELS", default_value_t = 720, value_parser = clap::value_parser!(u32).range(100..=8_000))]
+    pub height: u32,
 }
 
 #[derive(Debug, Args)]

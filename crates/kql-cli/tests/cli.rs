@@ -328,7 +328,7 @@ fn schema_of_all_tables_and_of_an_unknown_one() {
 }
 
 #[test]
-fn output_file_and_refused_chart_file() {
+fn output_file_and_chart_file() {
     let (dir, file) = requests_dir(REQUESTS);
     let target = dir.path().join("out.csv");
     let out = kql(&[
@@ -347,10 +347,27 @@ fn output_file_and_refused_chart_file() {
     assert_eq!(written.lines().nth(1), Some("3"));
 
     let png = dir.path().join("chart.png");
-    let out = kql(&["query", "-o", path_str(&png), "print x = 1"]);
+    let out = kql(&["query", "-o", path_str(&png), "print x = 1 | render card"]);
+    assert_exit(&out, 0);
+    assert!(
+        stderr(&out).contains("wrote a card (1280×720)"),
+        "{}",
+        stderr(&out)
+    );
+    let image = std::fs::read(&png).expect("chart file");
+    assert!(image.starts_with(b"\x89PNG\r\n\x1a\n"));
+
+    // A render naming a missing column is the query's mistake: nothing is written.
+    let bad = dir.path().join("bad.svg");
+    let out = kql(&[
+        "query",
+        "-o",
+        path_str(&bad),
+        "print x = 1 | render timechart with (ycolumns=y)",
+    ]);
     assert_exit(&out, 2);
-    assert!(stderr(&out).contains("charts are not supported yet"));
-    assert!(!png.exists());
+    assert!(stderr(&out).contains("`y`"), "{}", stderr(&out));
+    assert!(!bad.exists());
 }
 
 #[test]
@@ -359,7 +376,9 @@ fn render_prints_a_hint_and_the_table() {
     assert_exit(&out, 0);
     let err = stderr(&out);
     assert!(
-        err.contains("kql: the query renders a linechart; charts are not drawn yet"),
+        err.contains(
+            "kql: the query renders a linechart; add -o FILE.png or -o FILE.svg to draw it"
+        ),
         "{err}"
     );
     assert!(err.contains("(3 rows)"), "{err}");

@@ -4,7 +4,10 @@ use crate::app::{UsageError, note};
 use crate::args::QueryArgs;
 use crate::data::open_query_session;
 use crate::output::{table_width, write_to};
-use kql_render::{OutputFormat, RenderOptions, write_result};
+use kql_engine::QueryResult;
+use kql_render::{
+    ChartError, ChartFormat, ChartOptions, OutputFormat, RenderOptions, write_chart, write_result,
+};
 use std::io::Read as _;
 use std::path::Path;
 
@@ -14,9 +17,7 @@ pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
         .parse()
         .map_err(|e: kql_render::ParseOutputFormatError| UsageError(e.to_string()))?;
     let is_table = format == OutputFormat::Table;
-    if let Some(path) = &args.output {
-        reject_chart_file(path)?;
-    }
+    let chart = args.output.as_deref().and_then(ChartFormat::from_path);
     // Read the query before loading data so a typo in -q fails fast.
     let text = query_text(&args)?;
     let session = open_query_session(&args.data, &args.time)?;
@@ -24,6 +25,13 @@ pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
     else {
         return Ok(());
     };
+    if let (Some(chart), Some(path)) = (chart, args.output.as_deref()) {
+        let size = ChartOptions {
+            width: args.width,
+            height: args.height,
+        };
+        return write_chart_file(path, chart, size, &result);
+    }
 
     let options = RenderOptions {
         max_width: table_width(args.output.as_deref()),
@@ -37,7 +45,7 @@ pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
     if is_table {
         if let Some(chart) = &result.visualization {
             note(&format!(
-                "kql: the query renders a {}; charts are not drawn yet (the table is shown)",
+                "kql: the query renders a {}; add -o FILE.png or -o FILE.svg to draw it",
                 chart.kind
             ));
         }
@@ -50,20 +58,47 @@ pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Image outputs need the chart renderer, which does not exist yet; saying so
-/// beats writing a text table into a file named `.png`.
-fn reject_chart_file(path: &Path) -> Result<(), UsageError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("png" | "svg") => Err(UsageError(format!(
-            "charts are not supported yet (cannot write '{}'); use -f table|csv|json|ndjson",
-            path.display()
-        ))),
-        _ => Ok(()),
+/// Draws the chart into memory first, so a failure leaves no half-written image.
+fn write_chart_file(
+    path: &Path,
+    format: ChartFormat,
+    size: ChartOptions,
+    result: &QueryResult,
+) -> anyhow::Result<()> {
+    let mut image = Vec::new();
+    let visualization = result.visualization.as_ref();
+    let info = write_chart(
+        &mut image,
+        &result.schema,
+        &result.batches,
+        visualization,
+        format,
+        size,
+    )
+    .map_err(|e| match e {
+        // A render property naming a missing column is the query's mistake.
+        ChartError::UnknownColumn { .. } | ChartError::NotNumeric(_) | ChartError::Size { .. } => {
+            anyhow::Error::new(UsageError(e.to_string()))
+        }
+        other => anyhow::Error::new(other).context("cannot draw the chart"),
+    })?;
+    write_to(Some(path), |out| Ok(out.write_all(&image)?))?;
+    if visualization.is_none() {
+        note(
+            "kql: the query has no `render`; the result is drawn as a table (end it with e.g. `| render timechart`)",
+        );
     }
+    for message in &info.notes {
+        note(&format!("kql: {message}"));
+    }
+    note(&format!(
+        "kql: wrote a {} ({}×{}) to '{}'",
+        info.spec.kind,
+        size.width,
+        size.height,
+        path.display()
+    ));
+    Ok(())
 }
 
 /// The query from the argument, `-q FILE`, or stdin (`-` in either place).
@@ -99,10 +134,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn image_outputs_are_refused() {
-        assert!(reject_chart_file(Path::new("out.PNG")).is_err());
-        assert!(reject_chart_file(Path::new("out.svg")).is_err());
-        assert!(reject_chart_file(Path::new("out.csv")).is_ok());
-        assert!(reject_chart_file(Path::new("out")).is_ok());
+    fn image_outputs_are_recognised_by_extension() {
+        assert_eq!(
+            ChartFormat::from_path(Path::new("out.PNG")),
+            Some(ChartFormat::Png)
+        );
+        assert_eq!(
+            ChartFormat::from_path(Path::new("out.svg")),
+            Some(ChartFormat::Svg)
+        );
+        assert_eq!(ChartFormat::from_path(Path::new("out.csv")), None);
+        assert_eq!(ChartFormat::from_path(Path::new("out")), None);
     }
 }
