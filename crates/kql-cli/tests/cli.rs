@@ -350,7 +350,7 @@ fn output_file_and_chart_file() {
     let out = kql(&["query", "-o", path_str(&png), "print x = 1 | render card"]);
     assert_exit(&out, 0);
     assert!(
-        stderr(&out).contains("wrote a card (1280×720)"),
+        stderr(&out).contains("drew the card (1280×720)"),
         "{}",
         stderr(&out)
     );

@@ -92,7 +92,7 @@ fn write_chart_file(
         note(&format!("kql: {message}"));
     }
     note(&format!(
-        "kql: wrote a {} ({}×{}) to '{}'",
+        "kql: drew the {} ({}×{}) into '{}'",
         info.spec.kind,
         size.width,
         size.height,
