@@ -58,6 +58,10 @@ fn timechart_draws_one_line_per_series() {
     assert!(!has_series(&info, &image, 2), "only two series");
     let svg = svg_of(&two_apis(), Some(&vis("timechart", &[])));
     assert!(svg.contains(&svg_hex(palette::color(0))) && svg.contains(&svg_hex(palette::color(1))));
+    assert!(
+        svg.contains(r#"<rect x="0" y="0" width="1280" height="720""#),
+        "background covers the image"
+    );
 }
 
 #[test]

@@ -95,7 +95,8 @@ fn downsample(big: &[u8], w: u32, h: u32, factor: u32) -> Vec<u8> {
 }
 
 /// How a backend wants the scene: its scale, where it puts text baselines,
-/// and whether text must be placed glyph by glyph.
+/// and whether it is the bitmap (text placed glyph by glyph, rectangles
+/// filled corner to corner inclusive).
 #[derive(Debug, Clone, Copy)]
 struct Mode {
     scale: f64,
@@ -141,9 +142,11 @@ fn replay<DB: DrawingBackend>(
         match shape {
             Shape::Rect { rect, fill } => {
                 let (x0, y0) = at((rect.x0, rect.y0));
-                // plotters fills both corners; the scene's rectangles end before x1/y1.
-                let x1 = px(rect.x1 * k).max(x0 + 1) - 1;
-                let y1 = px(rect.y1 * k).max(y0 + 1) - 1;
+                // The bitmap backend fills both corners, SVG spans x0..x1: the
+                // scene's rectangles end just before x1/y1 in both.
+                let inclusive = i32::from(mode.glyphs);
+                let x1 = px(rect.x1 * k).max(x0 + 1) - inclusive;
+                let y1 = px(rect.y1 * k).max(y0 + 1) - inclusive;
                 let style = ShapeStyle::from(paint(*fill)).filled();
                 area.draw(&Rectangle::new([(x0, y0), (x1, y1)], style))
                     .map_err(draw_error)?;
