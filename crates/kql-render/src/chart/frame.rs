@@ -236,7 +236,10 @@ fn draw_bottom_labels(scene: &mut Scene, frame: &Frame, area: Rect, style: &Styl
     // Category labels are shortened before they are thinned: a column chart
     // with long names keeps one label per column as long as five letters fit.
     let min_label = size * 3.0;
-    let (every, max_width) = if widest + size <= band {
+    let (every, max_width) = if !frame.bottom.categorical {
+        // Values are never shortened, only spaced out.
+        (thin_every(band, widest + size, ticks.len()), f64::INFINITY)
+    } else if widest + size <= band {
         (1, band)
     } else if band - size * 0.5 >= min_label {
         (1, band - size * 0.5)

@@ -22,6 +22,9 @@ pub struct Axis {
     pub lo: f64,
     pub hi: f64,
     pub log: bool,
+    /// Ticks name bands (categories) rather than values: their labels are
+    /// shortened to fit before any is skipped.
+    pub categorical: bool,
     pub ticks: Vec<Tick>,
 }
 
@@ -53,6 +56,7 @@ impl Axis {
             lo: 0.0,
             hi: labels.len().max(1) as f64,
             log: false,
+            categorical: true,
             ticks: labels
                 .iter()
                 .enumerate()
@@ -104,6 +108,7 @@ impl Axis {
             lo,
             hi,
             log: false,
+            categorical: false,
             ticks,
         }
     }
@@ -158,6 +163,7 @@ impl Axis {
             lo: 10f64.powf(d0),
             hi: 10f64.powf(d1),
             log: true,
+            categorical: false,
             ticks,
         }
     }
@@ -185,6 +191,7 @@ impl Axis {
             lo,
             hi,
             log: false,
+            categorical: false,
             ticks,
         }
     }
