@@ -158,6 +158,7 @@ const QUERIES: &[&str] = &[
     // identifiers
     "T | project 90th_Percentile, $left_x = 1",
     "T | project ['by'], ['and'] = 1, ['1d']",
+    "T | extend ['first'] = 1, ['where'] = 2, ['select'] = 3",
     "T | where toscalar(U | count) > 1",
     "T | extend y = x.['a b'].c[0]",
     "T | where x == 1;;",

@@ -7,28 +7,10 @@ use std::fmt::{self, Display, Formatter, Write};
 
 /// Names that would read as keywords somewhere if printed bare, so they are
 /// printed quoted (`['by']`).
+/// Words that need quoting besides the parser's operator words and the names
+/// it refuses in assignments (`crate::parser::{OPERATOR_WORDS, RESERVED_NAMES}`).
 const KEYWORDS: &[&str] = &[
-    "and",
-    "or",
-    "by",
     "on",
-    "in",
-    "between",
-    "has_any",
-    "has_all",
-    "contains",
-    "contains_cs",
-    "has",
-    "has_cs",
-    "hasprefix",
-    "hasprefix_cs",
-    "hassuffix",
-    "hassuffix_cs",
-    "startswith",
-    "startswith_cs",
-    "endswith",
-    "endswith_cs",
-    "matches",
     "asc",
     "desc",
     "nulls",
@@ -63,7 +45,10 @@ pub(crate) struct IdentText<'a>(pub &'a str);
 
 impl Display for IdentText<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        if is_plain_identifier(self.0) && !KEYWORDS.contains(&self.0) {
+        let keyword = KEYWORDS.contains(&self.0)
+            || crate::parser::OPERATOR_WORDS.contains(&self.0)
+            || crate::parser::RESERVED_NAMES.contains(&self.0);
+        if is_plain_identifier(self.0) && !keyword {
             f.write_str(self.0)
         } else {
             f.write_char('[')?;

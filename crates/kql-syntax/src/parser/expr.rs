@@ -33,12 +33,12 @@ pub(crate) const COMPARISON_PRECEDENCE: u8 = COMPARISON;
 /// Words that are operators after an operand; as operands they would only
 /// hide a missing expression (`where and x`), so they are rejected there.
 /// Words Kusto refuses as unquoted column names in assignments.
-const RESERVED_NAMES: &[&str] = &[
+pub(crate) const RESERVED_NAMES: &[&str] = &[
     "and", "or", "asc", "desc", "by", "on", "with", "where", "select", "from", "order", "let",
     "first", "last",
 ];
 
-const OPERATOR_WORDS: &[&str] = &[
+pub(crate) const OPERATOR_WORDS: &[&str] = &[
     "and",
     "or",
     "by",

@@ -14,7 +14,7 @@ pub(crate) mod operators;
 mod parse_op;
 mod sources;
 
-pub(crate) use expr::{COMPARISON_PRECEDENCE, precedence};
+pub(crate) use expr::{COMPARISON_PRECEDENCE, OPERATOR_WORDS, RESERVED_NAMES, precedence};
 pub(crate) use lexical::is_plain_identifier;
 pub(crate) use operators::LIST_CALL;
 
