@@ -249,24 +249,20 @@ fn eval_strcat_array(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     })
 }
 
-fn call(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(udf.call(a.into_iter().map(|x| x.expr).collect()))
-}
-
 pub fn set_union(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&SET_UNION, a)
+    super::call_udf(&SET_UNION, a)
 }
 pub fn set_intersect(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&SET_INTERSECT, a)
+    super::call_udf(&SET_INTERSECT, a)
 }
 pub fn set_difference(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&SET_DIFFERENCE, a)
+    super::call_udf(&SET_DIFFERENCE, a)
 }
 pub fn zip(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&ZIP, a)
+    super::call_udf(&ZIP, a)
 }
 pub fn array_rotate_right(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&ROTATE, a)
+    super::call_udf(&ROTATE, a)
 }
 pub fn array_rotate_left(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let mut it = a.into_iter();
@@ -277,7 +273,7 @@ pub fn array_rotate_left(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(ROTATE.call(vec![arr.expr, lit(0i64) - n.expr]))
 }
 pub fn array_shift_right(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&SHIFT, a)
+    super::call_udf(&SHIFT, a)
 }
 pub fn array_shift_left(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let mut args: Vec<Expr> = a.into_iter().map(|x| x.expr).collect();
@@ -288,11 +284,11 @@ pub fn array_shift_left(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(SHIFT.call(args))
 }
 pub fn array_split(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&SPLIT, a)
+    super::call_udf(&SPLIT, a)
 }
 pub fn array_iff(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&IFF, a)
+    super::call_udf(&IFF, a)
 }
 pub fn strcat_array(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&STRCAT_ARRAY, a)
+    super::call_udf(&STRCAT_ARRAY, a)
 }

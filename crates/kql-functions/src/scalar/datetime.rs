@@ -511,10 +511,10 @@ pub fn week_of_year(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     part(a, "week_of_year", "week_of_year")
 }
 pub fn datetime_part(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(DATEPART.call(a.into_iter().map(|x| x.expr).collect()))
+    super::call_udf(&DATEPART, a)
 }
 pub fn datetime_add(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(DATEADD.call(a.into_iter().map(|x| x.expr).collect()))
+    super::call_udf(&DATEADD, a)
 }
 /// Kusto types a week difference as real (its value is still whole weeks).
 pub fn datetime_diff(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
@@ -523,10 +523,10 @@ pub fn datetime_diff(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(if weeks { cast(e, DataType::Float64) } else { e })
 }
 pub fn make_datetime(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(MAKE_DATETIME.call(a.into_iter().map(|x| x.expr).collect()))
+    super::call_udf(&MAKE_DATETIME, a)
 }
 pub fn make_timespan(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(MAKE_TIMESPAN.call(a.into_iter().map(|x| x.expr).collect()))
+    super::call_udf(&MAKE_TIMESPAN, a)
 }
 pub fn unixtime_seconds(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let v = a.into_iter().next().ok_or("takes a number")?;

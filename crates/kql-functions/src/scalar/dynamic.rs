@@ -305,22 +305,18 @@ fn eval_to_json(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     })
 }
 
-fn call(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(udf.call(a.into_iter().map(|x| x.expr).collect()))
-}
-
 /// Non-dynamic values have their static type, even when null.
 pub fn gettype(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     match a.first() {
         Some(arg) if arg.ty != KustoType::Dynamic => Ok(lit(arg.ty.name())),
-        _ => call(&GETTYPE, a),
+        _ => super::call_udf(&GETTYPE, a),
     }
 }
 pub fn array_length(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&ARRAY_LENGTH, a)
+    super::call_udf(&ARRAY_LENGTH, a)
 }
 pub fn bag_keys(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&BAG_KEYS, a)
+    super::call_udf(&BAG_KEYS, a)
 }
 pub fn pack_array(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     if a.is_empty() {
@@ -328,7 +324,7 @@ pub fn pack_array(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
             "[]".into(),
         ))));
     }
-    call(&PACK_ARRAY, a)
+    super::call_udf(&PACK_ARRAY, a)
 }
 pub fn pack(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     if !a.len().is_multiple_of(2) {
@@ -339,13 +335,13 @@ pub fn pack(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
             "{}".into(),
         ))));
     }
-    call(&PACK, a)
+    super::call_udf(&PACK, a)
 }
 pub fn array_concat(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&ARRAY_CONCAT, a)
+    super::call_udf(&ARRAY_CONCAT, a)
 }
 pub fn array_sum(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&ARRAY_SUM, a)
+    super::call_udf(&ARRAY_SUM, a)
 }
 pub fn array_sort_asc(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let mut args: Vec<Expr> = a.into_iter().map(|x| x.expr).collect();
@@ -358,20 +354,20 @@ pub fn array_sort_desc(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(ARRAY_SORT.call(args))
 }
 pub fn array_reverse(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&ARRAY_REVERSE, a)
+    super::call_udf(&ARRAY_REVERSE, a)
 }
 pub fn array_slice(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&ARRAY_SLICE, a)
+    super::call_udf(&ARRAY_SLICE, a)
 }
 pub fn array_index_of(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&ARRAY_INDEX_OF, a)
+    super::call_udf(&ARRAY_INDEX_OF, a)
 }
 pub fn set_has_element(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    Ok(call(&ARRAY_INDEX_OF, a)?.gt_eq(lit(0i64)))
+    Ok(super::call_udf(&ARRAY_INDEX_OF, a)?.gt_eq(lit(0i64)))
 }
 pub fn bag_merge(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&BAG_MERGE, a)
+    super::call_udf(&BAG_MERGE, a)
 }
 pub fn dynamic_to_json(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&TO_JSON, a)
+    super::call_udf(&TO_JSON, a)
 }

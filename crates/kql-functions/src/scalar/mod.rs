@@ -2,8 +2,8 @@
 //! (name, arity, builder); [`all_udfs`] lists every UDF the builders may emit so
 //! that [`crate::register_all`] can register them with a session.
 
-use crate::catalog::ScalarFunction;
-use datafusion::logical_expr::ScalarUDF;
+use crate::catalog::{Arg, ScalarFunction};
+use datafusion::logical_expr::{Expr, ScalarUDF};
 use std::sync::Arc;
 
 /// Declares a lazily built Kusto UDF.
@@ -248,6 +248,11 @@ pub fn all_udfs() -> Vec<Arc<ScalarUDF>> {
     v.extend(text::udfs());
     v.extend(series::udfs());
     v
+}
+
+/// A UDF applied to lowered arguments as they are.
+pub(crate) fn call_udf(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
+    Ok(udf.call(a.into_iter().map(|x| x.expr).collect()))
 }
 
 /// Shorthand for builders: a constant-free error when a type is not accepted.

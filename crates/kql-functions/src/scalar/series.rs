@@ -369,36 +369,32 @@ fn eval_treepath(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
     })
 }
 
-fn call(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(udf.call(a.into_iter().map(|x| x.expr).collect()))
-}
-
 pub fn series_stats_dynamic(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&STATS, a)
+    super::call_udf(&STATS, a)
 }
 pub fn series_fill_forward(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&FILL_FORWARD, a)
+    super::call_udf(&FILL_FORWARD, a)
 }
 pub fn series_fill_backward(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&FILL_BACKWARD, a)
+    super::call_udf(&FILL_BACKWARD, a)
 }
 pub fn series_fit_line_dynamic(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&FIT_LINE, a)
+    super::call_udf(&FIT_LINE, a)
 }
 pub fn series_iir(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&IIR, a)
+    super::call_udf(&IIR, a)
 }
 pub fn series_pearson_correlation(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&PEARSON, a)
+    super::call_udf(&PEARSON, a)
 }
 pub fn range(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&RANGE, a)
+    super::call_udf(&RANGE, a)
 }
 pub fn jaccard_index(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&JACCARD, a)
+    super::call_udf(&JACCARD, a)
 }
 pub fn treepath(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&TREEPATH, a)
+    super::call_udf(&TREEPATH, a)
 }
 
 /// `percentiles_of(values, p1, …)`: nearest-rank percentiles of a number array.
@@ -440,5 +436,5 @@ fn eval_dcount_hll(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 }
 
 pub fn dcount_hll(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call(&DCOUNT_HLL, a)
+    super::call_udf(&DCOUNT_HLL, a)
 }

@@ -475,10 +475,6 @@ fn first(a: Vec<Arg>) -> Result<Arg, String> {
         .ok_or_else(|| "missing argument".to_string())
 }
 
-fn udf_call(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(udf.call(a.into_iter().map(|x| x.expr).collect()))
-}
-
 pub fn strlen(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(cast_expr(
         df::character_length(as_string(first(a)?)),
@@ -506,16 +502,16 @@ pub fn strcat_delim(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     Ok(df::concat_ws(delim, s))
 }
 pub fn substring(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    udf_call(&SUBSTRING, a)
+    super::call_udf(&SUBSTRING, a)
 }
 pub fn indexof(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    udf_call(&INDEXOF, a)
+    super::call_udf(&INDEXOF, a)
 }
 pub fn countof(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    udf_call(&COUNTOF, a)
+    super::call_udf(&COUNTOF, a)
 }
 pub fn split(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    udf_call(&SPLIT, a)
+    super::call_udf(&SPLIT, a)
 }
 pub fn replace_string(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     let mut s = strings(a).into_iter();
@@ -530,25 +526,25 @@ pub fn replace_string(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     }
 }
 pub fn reverse(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    udf_call(&REVERSE, a)
+    super::call_udf(&REVERSE, a)
 }
 pub fn strrep(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    udf_call(&STRREP, a)
+    super::call_udf(&STRREP, a)
 }
 pub fn trim(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    udf_call(&TRIM, a)
+    super::call_udf(&TRIM, a)
 }
 pub fn trim_start(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    udf_call(&TRIM_START, a)
+    super::call_udf(&TRIM_START, a)
 }
 pub fn trim_end(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    udf_call(&TRIM_END, a)
+    super::call_udf(&TRIM_END, a)
 }
 pub fn extract(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     if a.len() == 4 {
         return Err("extract() with a typeof() argument is not supported yet".into());
     }
-    udf_call(&EXTRACT, a)
+    super::call_udf(&EXTRACT, a)
 }
 
 /// Used by the planner for `=~`: both sides lower-cased.

@@ -454,10 +454,6 @@ fn call(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
     Ok(udf.call(a.into_iter().map(super::conversion::as_string).collect()))
 }
 
-fn call_raw(udf: &Arc<ScalarUDF>, a: Vec<Arg>) -> Result<Expr, String> {
-    Ok(udf.call(a.into_iter().map(|x| x.expr).collect()))
-}
-
 pub fn replace_regex(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     call(&REPLACE_REGEX, a)
 }
@@ -489,7 +485,7 @@ pub fn parse_path(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     call(&PARSE_PATH, a)
 }
 pub fn format_bytes(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
-    call_raw(&FORMAT_BYTES, a)
+    super::call_udf(&FORMAT_BYTES, a)
 }
 pub fn ipv4_is_private(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
     call(&IPV4_PRIVATE, a)
