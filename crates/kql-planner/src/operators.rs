@@ -256,7 +256,8 @@ fn project(
             }
             continue;
         }
-        let v = expr::lower(p, scope, plan.schema(), &c.expr)?;
+        let v = expr::lower(p, scope, plan.schema(), &c.expr)
+            .map_err(|e| same_step_reference(e, names.iter(), "project"))?;
         let name = output_name(c, &names)?;
         if names.contains(&name) {
             return Err(PlanError::at(
@@ -422,33 +423,69 @@ fn extend(
     columns: &[ast::NamedExpr],
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
-    let mut plan = plan;
-    // Each column is its own step so later ones can use earlier ones
-    // (`extend a = 1, b = a + 1`); DataFusion merges the projections.
+    let inputs = column_names(&plan);
+    // Kusto binds every expression of one extend against the extend's input:
+    // `extend a = 1, b = a + 1` is an error there and `extend x = x + 1, y = x`
+    // reads the old `x`, so all expressions are lowered over the same schema.
+    let mut new: Vec<(String, Expr)> = Vec::new();
+    let mut taken = inputs.clone();
     for c in columns {
-        let names = column_names(&plan);
-        let v = expr::lower(p, scope, plan.schema(), &c.expr)?;
-        let name = output_name(c, &names)?;
-        let mut exprs: Vec<Expr> = Vec::new();
-        let mut replaced = false;
-        for n in &names {
-            if *n == name {
-                exprs.push(v.expr.clone().alias(n.clone()));
-                replaced = true;
-            } else {
-                exprs.push(col(n).alias(n.clone()));
+        let v = expr::lower(p, scope, plan.schema(), &c.expr)
+            .map_err(|e| same_step_reference(e, new.iter().map(|(n, _)| n), "extend"))?;
+        let name = output_name(c, &taken)?;
+        if new.iter().any(|(n, _)| *n == name) {
+            return Err(PlanError::at(
+                format!("column '{name}' is defined twice in this extend"),
+                c.names.first().map_or(c.span, |n| n.span),
+            ));
+        }
+        if !taken.contains(&name) {
+            taken.push(name.clone());
+        }
+        new.push((name, v.expr));
+    }
+    let mut replaced = false;
+    let mut exprs: Vec<Expr> = Vec::new();
+    for n in &inputs {
+        match new.iter().find(|(name, _)| name == n) {
+            Some((_, e)) => {
+                replaced |= !matches!(e, Expr::Column(c) if c.name == *n);
+                exprs.push(e.clone().alias(n.clone()));
             }
-        }
-        if !replaced {
-            exprs.push(v.expr.alias(name));
-        }
-        let (windowed, exprs) = crate::window::with_windows(plan, exprs, span)?;
-        plan = build_plan(LogicalPlanBuilder::from(windowed).project(exprs), span)?;
-        if replaced {
-            plan = fence(plan, span)?;
+            None => exprs.push(col(n).alias(n.clone())),
         }
     }
-    Ok(plan)
+    for (n, e) in &new {
+        if !inputs.contains(n) {
+            exprs.push(e.clone().alias(n.clone()));
+        }
+    }
+    let (windowed, exprs) = crate::window::with_windows(plan, exprs, span)?;
+    let plan = build_plan(LogicalPlanBuilder::from(windowed).project(exprs), span)?;
+    if replaced {
+        fence(plan, span)
+    } else {
+        Ok(plan)
+    }
+}
+
+/// An unknown-column error about a column that the same operator defines
+/// earlier says so, since that is the usual cause and the fix differs.
+pub(crate) fn same_step_reference<'n>(
+    e: PlanError,
+    mut new: impl Iterator<Item = &'n String>,
+    op: &str,
+) -> PlanError {
+    match new.find(|n| e.message.starts_with(&format!("unknown column '{n}'"))) {
+        Some(n) => PlanError::new(
+            format!(
+                "column '{n}' is defined in this same {op}, whose expressions only see its input; \
+                 use it in a following `| extend`"
+            ),
+            e.span,
+        ),
+        None => e,
+    }
 }
 
 fn take(

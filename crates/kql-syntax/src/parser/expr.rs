@@ -32,10 +32,10 @@ pub(crate) const COMPARISON_PRECEDENCE: u8 = COMPARISON;
 
 /// Words that are operators after an operand; as operands they would only
 /// hide a missing expression (`where and x`), so they are rejected there.
-/// Words Kusto refuses as unquoted column names in assignments.
+/// Words Kusto refuses as unquoted column names in assignments. `select`,
+/// `from` and `order` are not among them: Kusto answers `extend order = 1`.
 pub(crate) const RESERVED_NAMES: &[&str] = &[
-    "and", "or", "asc", "desc", "by", "on", "with", "where", "select", "from", "order", "let",
-    "first", "last",
+    "and", "or", "asc", "desc", "by", "on", "with", "where", "let", "first", "last", "missing",
 ];
 
 pub(crate) const OPERATOR_WORDS: &[&str] = &[
