@@ -8,8 +8,10 @@ use crate::naming;
 use crate::operators::build_plan;
 use crate::scope::Scope;
 use crate::{PlanError, Planner};
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::functions_aggregate::expr_fn as agg;
 use datafusion::logical_expr::{Expr, ExprFunctionExt, LogicalPlan, LogicalPlanBuilder};
+use kql_functions::KustoType;
 use kql_functions::aggregate::{self as aggs, aggregate_function};
 use kql_functions::catalog::Arg;
 use kql_syntax::ast::{self, ExprKind, Span};
@@ -107,14 +109,7 @@ pub fn summarize(
         });
     }
 
-    let aggr_exprs: Vec<Expr> = agg_cols
-        .iter()
-        .map(|c| c.expr.clone().alias(c.name.clone()))
-        .collect();
-    let aggregated = build_plan(
-        LogicalPlanBuilder::from(plan).aggregate(group_exprs, aggr_exprs),
-        span,
-    )?;
+    let aggregated = aggregate_node(plan, group_exprs, &group_names, agg_cols, span)?;
     if outputs.iter().all(|o| matches!(o, Output::Direct(_))) {
         return Ok(aggregated);
     }
@@ -132,6 +127,60 @@ pub fn summarize(
             }
         }
     }
+    build_plan(LogicalPlanBuilder::from(aggregated).project(exprs), span)
+}
+
+/// The Aggregate node, then a projection for aggregates that a catalog
+/// builder wrapped in scalar expressions (`coalesce(sum(x), 0)`, avg as
+/// `sum / count`): DataFusion wants bare aggregate calls, and two wrapped
+/// calls over the same `sum(x)` would otherwise produce clashing names.
+fn aggregate_node(
+    plan: LogicalPlan,
+    group_exprs: Vec<Expr>,
+    group_names: &[String],
+    agg_cols: Vec<AggCol>,
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    let mut parts: Vec<Expr> = Vec::new();
+    let mut outer: Vec<Expr> = Vec::new();
+    let mut wrapped = false;
+    for c in agg_cols {
+        if matches!(c.expr, Expr::AggregateFunction(_)) {
+            parts.push(c.expr.alias(c.name.clone()));
+            outer.push(col(&c.name).alias(c.name));
+            continue;
+        }
+        wrapped = true;
+        let e = c
+            .expr
+            .transform_down(|e| {
+                if !matches!(e, Expr::AggregateFunction(_)) {
+                    return Ok(Transformed::no(e));
+                }
+                let hidden = format!("__kql_part_{}", parts.len());
+                parts.push(e.alias(hidden.clone()));
+                Ok(Transformed::new(
+                    col(&hidden),
+                    true,
+                    TreeNodeRecursion::Jump,
+                ))
+            })
+            .map_err(|e| PlanError::datafusion(e, span))?
+            .data;
+        outer.push(e.alias(c.name));
+    }
+    let aggregated = build_plan(
+        LogicalPlanBuilder::from(plan).aggregate(group_exprs, parts),
+        span,
+    )?;
+    if !wrapped {
+        return Ok(aggregated);
+    }
+    let exprs: Vec<Expr> = group_names
+        .iter()
+        .map(|n| col(n).alias(n.clone()))
+        .chain(outer)
+        .collect();
     build_plan(LogicalPlanBuilder::from(aggregated).project(exprs), span)
 }
 
@@ -317,7 +366,13 @@ pub(crate) fn aggregate_call(
             }
             let key = lower(&args[0])?;
             let desc = fname.name == "arg_max";
-            let order = vec![key.expr.clone().sort(!desc, false)];
+            let mut order = vec![key.expr.clone().sort(!desc, false)];
+            // Kusto lets a NaN key win both arg_max and arg_min; the sort
+            // already ranks NaN highest, so arg_min puts NaN keys first.
+            if !desc && key.ty == KustoType::Real {
+                let nan = datafusion::functions::math::expr_fn::isnan(key.expr.clone());
+                order.insert(0, nan.sort(false, false));
+            }
             let key_col = naming::plain_column(&args[0]);
             let key_name = key_col
                 .clone()

@@ -186,21 +186,45 @@ fn add_windows(
     if windows.is_empty() {
         return Ok((plan, exprs));
     }
-    let nested: Vec<Expr> = windows
-        .iter()
-        .flat_map(|w| match w {
-            Expr::WindowFunction(f) => find_window_exprs(&f.params.args),
-            _ => Vec::new(),
-        })
-        .collect();
+    // The same inner window (`prev(g)` in two restarts) is computed once:
+    // two identical window columns would clash by name.
+    let mut nested: Vec<Expr> = Vec::new();
+    for inner in windows.iter().flat_map(|w| match w {
+        Expr::WindowFunction(f) => find_window_exprs(&f.params.args),
+        _ => Vec::new(),
+    }) {
+        if !nested.contains(&inner) {
+            nested.push(inner);
+        }
+    }
     let (plan, exprs) = if nested.is_empty() {
         (plan, exprs)
     } else {
         let (plan, nested) = add_windows(plan, nested, span)?;
+        // Inner windows get plain hidden names: DataFusion's common
+        // subexpression pass loses columns named after window expressions
+        // when several outer windows read them.
         let names: Vec<(Expr, String)> = nested
             .iter()
-            .map(|n| (n.clone(), n.schema_name().to_string()))
+            .enumerate()
+            .map(|(i, n)| (n.clone(), format!("__kql_window_{i}")))
             .collect();
+        let projection: Vec<Expr> = plan
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| {
+                let c = Expr::Column(datafusion::common::Column::from_name(f.name().clone()));
+                match names
+                    .iter()
+                    .find(|(n, _)| n.schema_name().to_string() == *f.name())
+                {
+                    Some((_, hidden)) => c.alias(hidden.clone()),
+                    None => c,
+                }
+            })
+            .collect();
+        let plan = build_plan(LogicalPlanBuilder::from(plan).project(projection), span)?;
         let rewritten = exprs
             .into_iter()
             .map(|e| {

@@ -186,18 +186,29 @@ fn avg(a: Vec<Arg>) -> Result<Expr, String> {
             KustoType::Decimal.to_arrow(),
         ));
     }
-    // Kusto's average of no values is NaN.
-    Ok(coalesce(vec![
-        agg::avg(cast(numeric(x, "avg")?, DataType::Float64)),
-        lit(f64::NAN),
-    ]))
+    average(x, None, "avg")
 }
 fn avgif(a: Vec<Arg>) -> Result<Expr, String> {
     let (x, p) = args2(a)?;
-    let e = filtered(
-        agg::avg(cast(numeric(x, "avgif")?, DataType::Float64)),
-        predicate(p)?,
-    )?;
+    average(x, Some(predicate(p)?), "avgif")
+}
+
+/// Kusto averages whole numbers through their `long` sum, which wraps on
+/// overflow like `sum` does (the average of `[i64::MAX, 1, 2]` is negative);
+/// reals average as reals. The average of no values is NaN.
+fn average(x: Arg, pred: Option<Expr>, func: &str) -> Result<Expr, String> {
+    let when = |e: Expr| match &pred {
+        Some(p) => filtered(e, p.clone()),
+        None => Ok(e),
+    };
+    let e = if x.ty.is_integer() {
+        let v = cast(numeric(x, func)?, DataType::Int64);
+        let total = when(agg::sum(v.clone()))?;
+        let n = when(agg::count(v))?;
+        cast(total, DataType::Float64) / cast(n, DataType::Float64)
+    } else {
+        when(agg::avg(cast(numeric(x, func)?, DataType::Float64)))?
+    };
     Ok(coalesce(vec![e, lit(f64::NAN)]))
 }
 fn min(a: Vec<Arg>) -> Result<Expr, String> {
