@@ -25,6 +25,9 @@ const QUERIES: &[&str] = &[
     "datatable(a:long)[1] | scan with (step s: true;)",
     "let f = (x:long) { f(x) }; print f(1)",
     "datatable(a:long)[1] | join (datatable(b:long)[1]) on c",
+    "datatable(a:long)[1]\n| extend b = a + 1, c = b * 2",
+    "print x = 1 | extend missing = x",
+    "print format_datetime(now(), 'yyyy-MM-ddTHH:mm')",
 ];
 
 fn render_all() -> String {

@@ -19,6 +19,15 @@ const SECS_PER_DAY: i64 = 86_400;
 /// Text without an offset is taken as UTC. Returns nanoseconds since the Unix
 /// epoch, or `None` for anything else, including dates outside what an `i64`
 /// of nanoseconds can hold (years 1677–2262).
+/// The error for a datetime that Kusto can hold (years 1 to 9999) but a
+/// nanosecond timestamp cannot: failing beats answering with a wrong value.
+pub fn out_of_range(what: &str) -> datafusion::error::DataFusionError {
+    datafusion::error::DataFusionError::Execution(format!(
+        "datetime out of supported range: {what} falls outside the years 1678 to 2261 \
+         that kql can represent"
+    ))
+}
+
 pub fn parse_datetime(s: &str) -> Option<i64> {
     let s = s.trim();
     let first = *s.as_bytes().first()?;

@@ -254,7 +254,20 @@ pub fn convert(v: &KValue, ty: KustoType) -> KValue {
         KustoType::DateTime => match v {
             V::DateTime(t) => V::DateTime(*t),
             V::String(s) => crate::datetime::parse_datetime(s).map_or(V::Null, V::DateTime),
-            V::Long(i) => i.checked_mul(100).map_or(V::Null, V::DateTime),
+            // A number counts 100 ns ticks from 0001-01-01, as .NET does;
+            // ticks outside what nanosecond timestamps hold give null here,
+            // and `todatetime` turns that into an error.
+            V::Int(_) | V::Long(_) | V::Real(_) | V::Decimal(_) => v
+                .as_f64()
+                .filter(|f| f.is_finite())
+                .and_then(|f| {
+                    let ticks = match v {
+                        V::Long(i) => *i,
+                        _ => f.trunc() as i64,
+                    };
+                    ticks.checked_sub(TICKS_TO_UNIX_EPOCH)?.checked_mul(100)
+                })
+                .map_or(V::Null, V::DateTime),
             _ => V::Null,
         },
         KustoType::Timespan => match v {
@@ -295,16 +308,26 @@ fn convert_json(j: &Json, ty: KustoType) -> KValue {
     }
 }
 
-/// A real truncated to a long; out of range gives long.MinValue, as the
-/// x86 conversion .NET uses does.
+/// A real truncated to a long as Kusto's query engine converts column
+/// values: out of range saturates (`tolong(1e19)` is long.MaxValue).
 fn real_to_i64(f: f64) -> Option<i64> {
-    if !f.is_finite() {
-        return None;
-    }
-    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
-        Some(f.trunc() as i64)
-    } else {
-        Some(i64::MIN)
+    // `as` saturates, which is the behaviour wanted here.
+    f.is_finite().then(|| f.trunc() as i64)
+}
+
+/// Kusto's conversion of a value that it folds while planning (a constant
+/// expression such as `tolong(todouble(9223372036854775807))`). Folding uses
+/// .NET's unchecked cast, where a real out of the long range becomes
+/// long.MinValue, unlike the saturating conversion of column values.
+pub fn convert_folded(v: &KValue, ty: KustoType) -> KValue {
+    match (v, ty) {
+        (KValue::Real(f) | KValue::Decimal(f), KustoType::Long | KustoType::Int)
+            if f.is_finite()
+                && !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(f) =>
+        {
+            convert(&KValue::Long(i64::MIN), ty)
+        }
+        _ => convert(v, ty),
     }
 }
 
@@ -337,6 +360,27 @@ fn parse_real(s: &str) -> Option<f64> {
 }
 
 /// Evaluates `f` row by row and builds an array of Kusto type `out`.
+/// [`map_rows`] for functions that can fail on a value.
+pub fn try_map_rows(
+    args: &[ArrayRef],
+    rows: usize,
+    out: KustoType,
+    mut f: impl FnMut(&[KValue]) -> Result<KValue>,
+) -> Result<ArrayRef> {
+    let mut failure = None;
+    let array = map_rows(args, rows, out, |v| match f(v) {
+        Ok(x) => x,
+        Err(e) => {
+            failure.get_or_insert(e);
+            KValue::Null
+        }
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(array),
+    }
+}
+
 pub fn map_rows(
     args: &[ArrayRef],
     rows: usize,

@@ -57,7 +57,7 @@ pub fn convert_to(e: TExpr, ty: KustoType) -> TExpr {
         return e;
     }
     if let Some(c) = &e.constant {
-        let v = kql_functions::value::convert(c, ty);
+        let v = kql_functions::value::convert_folded(c, ty);
         return TExpr::constant(v, ty);
     }
     TExpr::new(conversion::to_type(e.arg(), ty), ty)

@@ -4,7 +4,7 @@
 use crate::KustoType;
 use crate::catalog::{Arg, CallContext};
 use crate::udf::ret;
-use crate::value::{KValue, convert, map_rows};
+use crate::value::{KValue, convert, convert_folded, map_rows, try_map_rows};
 use datafusion::arrow::array::ArrayRef;
 use datafusion::common::Result;
 use datafusion::logical_expr::{Expr, ScalarUDF};
@@ -26,14 +26,27 @@ converter!(
     ret::utf8,
     KustoType::String
 );
-converter!(TOINT, eval_toint, "kql_toint", ret::int32, KustoType::Int);
-converter!(
-    TOLONG,
-    eval_tolong,
-    "kql_tolong",
-    ret::int64,
-    KustoType::Long
-);
+kusto_udf!(TOINT, "kql_toint", ret::int32, eval_toint);
+kusto_udf!(TOLONG, "kql_tolong", ret::int64, eval_tolong);
+
+/// A second argument marks a conversion Kusto would fold while planning
+/// (see [`crate::value::convert_folded`]).
+fn to_whole(args: &[ArrayRef], rows: usize, ty: KustoType) -> Result<ArrayRef> {
+    let folded = args.len() > 1;
+    map_rows(&args[..1], rows, ty, |v| {
+        if folded {
+            convert_folded(&v[0], ty)
+        } else {
+            convert(&v[0], ty)
+        }
+    })
+}
+fn eval_toint(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    to_whole(args, rows, KustoType::Int)
+}
+fn eval_tolong(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    to_whole(args, rows, KustoType::Long)
+}
 converter!(
     TOREAL,
     eval_toreal,
@@ -48,13 +61,32 @@ converter!(
     ret::boolean,
     KustoType::Bool
 );
-converter!(
-    TODATETIME,
-    eval_todatetime,
-    "kql_todatetime",
-    ret::datetime,
-    KustoType::DateTime
-);
+kusto_udf!(TODATETIME, "kql_todatetime", ret::datetime, eval_todatetime);
+
+fn eval_todatetime(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+    try_map_rows(args, rows, KustoType::DateTime, |v| {
+        let out = convert(&v[0], KustoType::DateTime);
+        // A finite number always names a datetime in Kusto (ticks since year
+        // 1); null here means only that it lies outside our range.
+        let number = match &v[0] {
+            KValue::Dynamic(serde_json::Value::Number(_)) => v[0].as_f64(),
+            KValue::Int(_) | KValue::Long(_) | KValue::Real(_) | KValue::Decimal(_) => {
+                v[0].as_f64()
+            }
+            _ => None,
+        };
+        match number {
+            Some(f) if out.is_null() && f.is_finite() => {
+                Err(crate::datetime::out_of_range(&format!(
+                    "todatetime({}) ({} ticks from 0001-01-01)",
+                    v[0].to_kusto_string(),
+                    f
+                )))
+            }
+            _ => Ok(out),
+        }
+    })
+}
 converter!(
     TOTIMESPAN,
     eval_totimespan,
@@ -133,6 +165,13 @@ pub fn to_type(arg: Arg, ty: KustoType) -> Expr {
         KustoType::Guid => &TOGUID,
         KustoType::Dynamic => &TODYNAMIC,
     };
+    // A real that reads no column is a constant Kusto folds with .NET's cast.
+    let folded = matches!(ty, KustoType::Int | KustoType::Long)
+        && matches!(arg.ty, KustoType::Real | KustoType::Decimal)
+        && arg.expr.column_refs().is_empty();
+    if folded {
+        return udf.call(vec![arg.expr, datafusion::logical_expr::lit(true)]);
+    }
     udf.call(vec![arg.expr])
 }
 

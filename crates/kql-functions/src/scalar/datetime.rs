@@ -6,7 +6,7 @@ use crate::catalog::{Arg, CallContext};
 use crate::datetime::{civil_from_days, days_from_civil, days_in_month};
 use crate::timespan::{NANOS_PER_DAY, NANOS_PER_SEC};
 use crate::udf::ret;
-use crate::value::{KValue, map_rows};
+use crate::value::{KValue, map_rows, try_map_rows};
 use datafusion::arrow::array::ArrayRef;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue};
@@ -229,31 +229,36 @@ fn eval_datetime_diff(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
 }
 
 fn eval_make_datetime(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
-    map_rows(args, rows, KustoType::DateTime, |v| {
+    try_map_rows(args, rows, KustoType::DateTime, |v| {
         let int = |i: usize, d: i64| v.get(i).map_or(Some(d), KValue::as_i64);
         let (Some(y), Some(mo), Some(d), Some(h), Some(mi)) =
             (int(0, 1), int(1, 1), int(2, 1), int(3, 0), int(4, 0))
         else {
-            return KValue::Null;
+            return Ok(KValue::Null);
         };
         let s = v.get(5).map_or(Some(0.0), KValue::as_f64);
-        let Some(s) = s else { return KValue::Null };
-        if !(1..=12).contains(&mo)
+        let Some(s) = s else { return Ok(KValue::Null) };
+        if !(1..=9999).contains(&y)
+            || !(1..=12).contains(&mo)
             || d < 1
             || d > i64::from(days_in_month(y, mo as u32))
             || !(0..24).contains(&h)
             || !(0..60).contains(&mi)
             || !(0.0..60.0).contains(&s)
         {
-            return KValue::Null;
+            return Ok(KValue::Null);
         }
-        // Years outside what nanosecond timestamps hold give null, not an overflow.
-        let days = days_from_civil(y.clamp(-300_000, 300_000), mo as u32, d as u32);
+        // Kusto holds years 1 to 9999; those a nanosecond timestamp cannot
+        // are an error rather than a null Kusto would never give.
+        let days = days_from_civil(y, mo as u32, d as u32);
         days.checked_mul(NANOS_PER_DAY)
             .and_then(|n| {
                 n.checked_add((h * 3600 + mi * 60) * NANOS_PER_SEC + (s * 1e9).round() as i64)
             })
-            .map_or(KValue::Null, KValue::DateTime)
+            .map(KValue::DateTime)
+            .ok_or_else(|| {
+                crate::datetime::out_of_range(&format!("make_datetime({y}, {mo}, {d}, …)"))
+            })
     })
 }
 

@@ -173,11 +173,34 @@ fn two(a: Vec<Arg>, want: KustoType, func: &str) -> Result<Vec<Expr>, String> {
     Ok(a.into_iter().map(|x| x.expr).collect())
 }
 
+/// Characters Kusto accepts between format specifiers; any other character
+/// (`T` in `yyyy-MM-ddTHH`) makes Kusto reject the query, so a constant
+/// format is checked here instead of printing the character through.
+const DELIMITERS: &str = " /-:,._[]";
+
+fn check_format(a: &[Arg], specifiers: &str, func: &str) -> Result<(), String> {
+    let Some(KValue::String(fmt)) = a.get(1).and_then(|f| f.literal.as_ref()) else {
+        return Ok(());
+    };
+    match fmt
+        .chars()
+        .find(|c| !specifiers.contains(*c) && !DELIMITERS.contains(*c))
+    {
+        Some(c) => Err(format!(
+            "{func}: '{c}' in the format \"{fmt}\" is neither a format specifier ({specifiers}) \
+             nor a delimiter Kusto accepts (space / - : , . _ [ ])"
+        )),
+        None => Ok(()),
+    }
+}
+
 pub fn format_datetime_fn(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    check_format(&a, "dfFhHmMsty", "format_datetime")?;
     Ok(FORMAT_DATETIME.call(two(a, KustoType::DateTime, "format_datetime")?))
 }
 
 pub fn format_timespan_fn(a: Vec<Arg>, _: &CallContext) -> Result<Expr, String> {
+    check_format(&a, "dfFhHms", "format_timespan")?;
     Ok(FORMAT_TIMESPAN.call(two(a, KustoType::Timespan, "format_timespan")?))
 }
 
