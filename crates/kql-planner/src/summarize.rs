@@ -38,6 +38,17 @@ pub fn summarize(
     by: &[ast::NamedExpr],
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
+    let lists = aggregates.iter().any(|a| {
+        matches!(&a.expr.kind, ExprKind::Call { name, .. }
+            if name.name.starts_with("make_list") || name.name.starts_with("make_set"))
+    });
+    let mut plan = plan;
+    if lists && crate::window::serial_order(&plan).is_empty() {
+        let keys = group_order(&plan);
+        if !keys.is_empty() {
+            plan = build_plan(LogicalPlanBuilder::from(plan).sort(keys), span)?;
+        }
+    }
     let schema = plan.schema().clone();
     // make_list and friends keep the rows' order after a sort, as in Kusto.
     let order = crate::window::serial_order(&plan);
@@ -182,6 +193,42 @@ fn aggregate_node(
         .chain(outer)
         .collect();
     build_plan(LogicalPlanBuilder::from(aggregated).project(exprs), span)
+}
+
+/// Over an earlier summarize's groups, whose order DataFusion leaves to
+/// its parallel hash tables, lists follow the group keys (ascending), so
+/// `make_list` gives the same answer on every run; Kusto emits small
+/// results' groups in first-seen order, which ascending keys often match.
+fn group_order(plan: &LogicalPlan) -> Vec<datafusion::logical_expr::SortExpr> {
+    let here: Vec<String> = plan
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let mut node = plan;
+    loop {
+        match node {
+            LogicalPlan::Aggregate(a) => {
+                let keys = a.group_expr.len();
+                return a
+                    .schema
+                    .fields()
+                    .iter()
+                    .take(keys)
+                    .filter(|f| here.contains(f.name()))
+                    .map(|f| col(f.name()).sort(true, true))
+                    .collect();
+            }
+            LogicalPlan::Projection(_) | LogicalPlan::Filter(_) | LogicalPlan::SubqueryAlias(_) => {
+                match node.inputs().first() {
+                    Some(i) => node = i,
+                    None => return Vec::new(),
+                }
+            }
+            _ => return Vec::new(),
+        }
+    }
 }
 
 /// The `by` keys of summarize-like operators, aliased with Kusto's names
