@@ -16,6 +16,8 @@ mod mv_expand;
 mod naming;
 mod operators;
 mod parse;
+mod scan;
+mod scan_eval;
 mod scope;
 mod search;
 mod source;

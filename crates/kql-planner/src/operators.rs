@@ -182,6 +182,12 @@ pub fn plan_operator(
             let d = distinct(p, scope, plan, std::slice::from_ref(column), *span)?;
             take(p, scope, d, count, *span)?
         }
+        Operator::Scan {
+            match_id,
+            declare,
+            steps,
+            span,
+        } => crate::scan::scan(p, scope, plan, match_id.as_ref(), declare, steps, *span)?,
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(
                 format!("operator '{name}' is not supported yet"),

@@ -24,6 +24,7 @@ const PARTIAL: &[(&str, &str)] = &[
     ("hll_merge", "the sketch is the exact set of values"),
     ("sample", "uses DataFusion's random()"),
     ("percentile", "exact nearest-rank (Kusto estimates)"),
+    ("scan", "output=last is not supported"),
 ];
 
 /// Kusto functions people ask for that are not implemented yet.

@@ -378,6 +378,14 @@ pub enum Operator {
         column: Expr,
         span: Span,
     },
+    /// `scan [with_match_id=Id] [declare (Name:type [= default], …)]
+    /// with (step Name [output=all|last|none]: Condition [=> Col = Expr, …]; …)`
+    Scan {
+        match_id: Option<Ident>,
+        declare: Vec<ParamDecl>,
+        steps: Vec<ScanStep>,
+        span: Span,
+    },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
     /// Its arguments are skipped (up to the next top-level `|`) and not kept;
@@ -386,6 +394,17 @@ pub enum Operator {
         name: String,
         span: Span,
     },
+}
+
+/// One `step` of `scan`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanStep {
+    pub name: Ident,
+    /// `output=all|last|none` as written.
+    pub output: Option<Ident>,
+    pub condition: Expr,
+    pub assignments: Vec<(Ident, Expr)>,
+    pub span: Span,
 }
 
 /// One level of `top-nested`.

@@ -591,6 +591,36 @@ impl Display for Operator {
                 }
                 Ok(())
             }
+            Operator::Scan {
+                match_id,
+                declare,
+                steps,
+                ..
+            } => {
+                f.write_str("scan")?;
+                if let Some(m) = match_id {
+                    write!(f, " with_match_id={m}")?;
+                }
+                if !declare.is_empty() {
+                    f.write_str(" declare (")?;
+                    comma_list(f, declare)?;
+                    f.write_char(')')?;
+                }
+                f.write_str(" with (")?;
+                for s in steps {
+                    write!(f, " step {}", s.name)?;
+                    if let Some(o) = &s.output {
+                        write!(f, " output={o}")?;
+                    }
+                    write!(f, ": {}", s.condition)?;
+                    for (i, (c, e)) in s.assignments.iter().enumerate() {
+                        f.write_str(if i == 0 { " => " } else { ", " })?;
+                        write!(f, "{c} = {e}")?;
+                    }
+                    f.write_char(';')?;
+                }
+                f.write_str(" )")
+            }
             // The arguments of unmodeled operators are not kept.
             Operator::Unsupported { name, .. } => f.write_str(name),
         }

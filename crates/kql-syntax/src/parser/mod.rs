@@ -12,6 +12,7 @@ mod lexical;
 mod literals;
 pub(crate) mod operators;
 mod parse_op;
+mod scan_op;
 mod sources;
 
 pub(crate) use expr::{COMPARISON_PRECEDENCE, OPERATOR_WORDS, RESERVED_NAMES, precedence};

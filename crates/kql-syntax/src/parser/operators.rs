@@ -44,13 +44,13 @@ pub const SUPPORTED: &[&str] = &[
     "evaluate",
     "sample",
     "sample-distinct",
+    "scan",
 ];
 
 /// Real Kusto operators that are recognized but not modeled: they become
 /// `Operator::Unsupported` so the planner can name them in its error.
 pub const UNSUPPORTED: &[&str] = &[
     "top-hitters",
-    "scan",
     "facet",
     "invoke",
     "partition",
@@ -158,6 +158,7 @@ impl<'a> Parser<'a> {
             "evaluate" => Self::evaluate,
             "sample" => Self::sample,
             "sample-distinct" => Self::sample_distinct,
+            "scan" => Self::scan,
             _ => return None,
         };
         Some(parse)
