@@ -289,6 +289,27 @@ impl Parser<'_> {
         })
     }
 
+    /// After a minus, the digits of long.MinValue, which as a positive
+    /// literal would not fit a long. Kusto takes them only where it reads a
+    /// literal value (`datatable(l:long)[-9223372036854775808]`, `long(…)`);
+    /// in an expression the positive literal overflows, an error there too.
+    pub(super) fn eat_min_long_digits(&mut self) -> Option<usize> {
+        const DIGITS: &str = "9223372036854775808";
+        let token = self.peek();
+        let rest = self.text.get(token.span.start..)?;
+        let after = rest.strip_prefix(DIGITS)?;
+        if after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            return None;
+        }
+        let end = token.span.start + DIGITS.len();
+        self.advance_to(end);
+        Some(end)
+    }
+
     fn eat_unary_op(&mut self) -> Option<(UnaryOp, usize)> {
         let op = match self.peek().tok {
             Tok::Punct("-") => UnaryOp::Neg,

@@ -150,6 +150,13 @@ impl Parser<'_> {
         if !negative {
             self.eat("+");
         }
+        if negative
+            && matches!(name.as_str(), "long" | "int64")
+            && self.eat_min_long_digits().is_some()
+        {
+            self.expect(")")?;
+            return Ok(Literal::Long(i64::MIN));
+        }
         let token = self.bump();
         if let Tok::Error(err) = token.tok {
             return Err(*err);

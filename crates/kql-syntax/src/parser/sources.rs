@@ -135,7 +135,10 @@ impl Parser<'_> {
         let mut values = Vec::new();
         // Kusto accepts a trailing comma after the last value.
         while !self.at("]") {
-            values.push(fold_negative_literal(self.expr()?));
+            match self.min_long_value() {
+                Some(v) => values.push(v),
+                None => values.push(fold_negative_literal(self.expr()?)),
+            }
             if self.eat(",").is_none() {
                 break;
             }
@@ -148,6 +151,26 @@ impl Parser<'_> {
             values,
             span: self.span_from(start),
         })
+    }
+
+    /// `-9223372036854775808` as a datatable value, which Kusto accepts
+    /// though its digits alone overflow a long; anything else is left alone.
+    fn min_long_value(&mut self) -> Option<Expr> {
+        if !self.at("-") {
+            return None;
+        }
+        let saved = (self.pos, self.prev_end);
+        let minus = self.bump().span.start;
+        match self.eat_min_long_digits() {
+            Some(end) => Some(Expr {
+                span: Span::new(minus, end),
+                kind: ExprKind::Literal(Literal::Long(i64::MIN)),
+            }),
+            None => {
+                (self.pos, self.prev_end) = saved;
+                None
+            }
+        }
     }
 
     fn range(&mut self) -> PResult<Source> {
