@@ -16,6 +16,7 @@ mod mv_expand;
 mod naming;
 mod operators;
 mod parse;
+mod partition;
 mod scan;
 mod scan_eval;
 mod scope;

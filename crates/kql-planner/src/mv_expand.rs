@@ -211,10 +211,18 @@ pub fn mv_apply(
                 all_by.extend(by.iter().cloned());
                 crate::summarize::summarize(p, scope, cur, aggregates, &all_by, *s)?
             }
-            ast::Operator::Take { count, span: s } => first_rows(p, scope, cur, count, &[], *s)?,
-            ast::Operator::Top { count, by, span: s } => {
-                first_rows(p, scope, cur, count, std::slice::from_ref(by), *s)?
+            ast::Operator::Take { count, span: s } => {
+                first_rows(p, scope, cur, count, &[], &[ROW.to_string()], *s)?
             }
+            ast::Operator::Top { count, by, span: s } => first_rows(
+                p,
+                scope,
+                cur,
+                count,
+                std::slice::from_ref(by),
+                &[ROW.to_string()],
+                *s,
+            )?,
             ast::Operator::Project { span: s, .. }
             | ast::Operator::ProjectAway { span: s, .. }
             | ast::Operator::ProjectKeep { span: s, .. } => {
@@ -234,13 +242,15 @@ pub fn mv_apply(
     build_plan(LogicalPlanBuilder::from(cur).project(out), span)
 }
 
-/// The first `count` expanded rows of each source row, in `by` order.
-fn first_rows(
+/// The first `count` rows of each group of `keys` (an mv-apply source row,
+/// a partition), in `by` order.
+pub(crate) fn first_rows(
     p: &Planner<'_>,
     scope: &Scope,
     plan: LogicalPlan,
     count: &ast::Expr,
     by: &[ast::SortKey],
+    keys: &[String],
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
     use datafusion::logical_expr::ExprFunctionExt;
@@ -249,9 +259,14 @@ fn first_rows(
         .as_ref()
         .and_then(kql_functions::value::KValue::as_i64)
         .ok_or_else(|| PlanError::at("the row count must be a whole number", count.span))?;
-    let order = crate::operators::sort_exprs(p, scope, &plan, by)?;
+    // `take` after a sort keeps the sorted rows' first ones.
+    let order = if by.is_empty() {
+        crate::window::serial_order(&plan)
+    } else {
+        crate::operators::sort_exprs(p, scope, &plan, by)?
+    };
     let rank = datafusion::functions_window::expr_fn::row_number()
-        .partition_by(vec![col(ROW)])
+        .partition_by(keys.iter().map(|k| col(k)).collect())
         .order_by(order)
         .build()
         .map_err(|e| PlanError::datafusion(e, span))?;

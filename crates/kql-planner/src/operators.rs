@@ -188,6 +188,9 @@ pub fn plan_operator(
             steps,
             span,
         } => crate::scan::scan(p, scope, plan, match_id.as_ref(), declare, steps, *span)?,
+        Operator::Partition {
+            by, subquery, span, ..
+        } => crate::partition::partition(p, scope, plan, by, subquery, *span)?,
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(
                 format!("operator '{name}' is not supported yet"),

@@ -25,6 +25,10 @@ const PARTIAL: &[(&str, &str)] = &[
     ("sample", "uses DataFusion's random()"),
     ("percentile", "exact nearest-rank (Kusto estimates)"),
     ("scan", "output=last is not supported"),
+    (
+        "partition",
+        "the subquery may use where, extend, project*, parse, mv-expand, sort, summarize, take and top; not the `{ … }` form",
+    ),
 ];
 
 /// Kusto functions people ask for that are not implemented yet.

@@ -386,6 +386,14 @@ pub enum Operator {
         steps: Vec<ScanStep>,
         span: Span,
     },
+    /// `partition [hint.*=…] by Column (operators)`: the operators run on
+    /// the rows of each value of `Column`, and the results are unioned.
+    Partition {
+        params: Vec<OperatorParam>,
+        by: Expr,
+        subquery: Vec<Operator>,
+        span: Span,
+    },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
     /// Its arguments are skipped (up to the next top-level `|`) and not kept;

@@ -621,6 +621,23 @@ impl Display for Operator {
                 }
                 f.write_str(" )")
             }
+            Operator::Partition {
+                params: ps,
+                by,
+                subquery,
+                ..
+            } => {
+                f.write_str("partition")?;
+                params(f, ps)?;
+                write!(f, " by {by} (")?;
+                for (i, op) in subquery.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" | ")?;
+                    }
+                    write!(f, "{op}")?;
+                }
+                f.write_char(')')
+            }
             // The arguments of unmodeled operators are not kept.
             Operator::Unsupported { name, .. } => f.write_str(name),
         }

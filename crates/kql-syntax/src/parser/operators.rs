@@ -45,6 +45,7 @@ pub const SUPPORTED: &[&str] = &[
     "sample",
     "sample-distinct",
     "scan",
+    "partition",
 ];
 
 /// Real Kusto operators that are recognized but not modeled: they become
@@ -53,7 +54,6 @@ pub const UNSUPPORTED: &[&str] = &[
     "top-hitters",
     "facet",
     "invoke",
-    "partition",
     "fork",
     "consume",
     "reduce",
@@ -159,6 +159,7 @@ impl<'a> Parser<'a> {
             "sample" => Self::sample,
             "sample-distinct" => Self::sample_distinct,
             "scan" => Self::scan,
+            "partition" => Self::partition,
             _ => return None,
         };
         Some(parse)

@@ -1,7 +1,8 @@
-//! `scan`: declared columns and the steps of its state machine.
+//! `scan` (declared columns and the steps of its state machine) and
+//! `partition` (a subquery run per value of a column).
 
 use super::{PResult, Parser, RESERVED_NAMES};
-use crate::ast::{Ident, Operator, ScanStep};
+use crate::ast::{Expr, ExprKind, Ident, Operator, ScanStep};
 
 impl<'a> Parser<'a> {
     pub(super) fn scan(&mut self, start: usize) -> PResult<Operator> {
@@ -38,6 +39,29 @@ impl<'a> Parser<'a> {
             match_id,
             declare,
             steps,
+            span: self.span_from(start),
+        })
+    }
+
+    pub(super) fn partition(&mut self, start: usize) -> PResult<Operator> {
+        let params = self.operator_params(&[])?;
+        self.expect_kw("by")?;
+        // A column name: `k (…)` would otherwise read as a call.
+        let column = self.ident("column name")?;
+        let by = Expr {
+            span: column.span,
+            kind: ExprKind::Ident(column),
+        };
+        self.expect("(")?;
+        let mut subquery = vec![self.nested(Self::operator)?];
+        while self.eat("|").is_some() {
+            subquery.push(self.nested(Self::operator)?);
+        }
+        self.expect(")")?;
+        Ok(Operator::Partition {
+            params,
+            by,
+            subquery,
             span: self.span_from(start),
         })
     }
