@@ -9,6 +9,7 @@
 mod error;
 mod evaluate;
 mod expr;
+mod functions;
 mod join;
 mod literal;
 mod make_series;

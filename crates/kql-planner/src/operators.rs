@@ -191,6 +191,29 @@ pub fn plan_operator(
         Operator::Partition {
             by, subquery, span, ..
         } => crate::partition::partition(p, scope, plan, by, subquery, *span)?,
+        Operator::Invoke {
+            function,
+            args,
+            span,
+        } => match scope.functions.get(&function.name) {
+            Some(f) => crate::functions::call_tabular_function(
+                p,
+                scope,
+                function,
+                &f.clone(),
+                Some(plan),
+                args,
+                *span,
+            )?,
+            None => {
+                return Err(PlanError::unknown(
+                    "function",
+                    &function.name,
+                    function.span,
+                    scope.functions.keys().map(String::as_str),
+                ));
+            }
+        },
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(
                 format!("operator '{name}' is not supported yet"),

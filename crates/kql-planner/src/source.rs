@@ -66,10 +66,15 @@ pub fn plan_source(
                     *span,
                 )),
             },
-            other => Err(PlanError::at(
-                format!("tabular function '{other}' is not supported yet"),
-                *span,
-            )),
+            other => match scope.functions.get(other) {
+                Some(f) => {
+                    crate::functions::call_tabular_function(p, scope, name, f, None, args, *span)
+                }
+                None => Err(PlanError::at(
+                    format!("tabular function '{other}' is not supported yet"),
+                    *span,
+                )),
+            },
         },
     }
 }

@@ -394,6 +394,13 @@ pub enum Operator {
         subquery: Vec<Operator>,
         span: Span,
     },
+    /// `invoke f(args)`: calls the user function `f` with the piped table
+    /// as its first argument.
+    Invoke {
+        function: Ident,
+        args: Vec<Expr>,
+        span: Span,
+    },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
     /// Its arguments are skipped (up to the next top-level `|`) and not kept;

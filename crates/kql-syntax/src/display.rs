@@ -638,6 +638,11 @@ impl Display for Operator {
                 }
                 f.write_char(')')
             }
+            Operator::Invoke { function, args, .. } => {
+                write!(f, "invoke {function}(")?;
+                comma_list(f, args)?;
+                f.write_char(')')
+            }
             // The arguments of unmodeled operators are not kept.
             Operator::Unsupported { name, .. } => f.write_str(name),
         }

@@ -46,6 +46,7 @@ pub const SUPPORTED: &[&str] = &[
     "sample-distinct",
     "scan",
     "partition",
+    "invoke",
 ];
 
 /// Real Kusto operators that are recognized but not modeled: they become
@@ -53,7 +54,6 @@ pub const SUPPORTED: &[&str] = &[
 pub const UNSUPPORTED: &[&str] = &[
     "top-hitters",
     "facet",
-    "invoke",
     "fork",
     "consume",
     "reduce",
@@ -160,6 +160,7 @@ impl<'a> Parser<'a> {
             "sample-distinct" => Self::sample_distinct,
             "scan" => Self::scan,
             "partition" => Self::partition,
+            "invoke" => Self::invoke,
             _ => return None,
         };
         Some(parse)

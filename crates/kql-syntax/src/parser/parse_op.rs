@@ -275,6 +275,22 @@ impl<'a> Parser<'a> {
         })
     }
 
+    pub(super) fn invoke(&mut self, start: usize) -> PResult<Operator> {
+        let call = self.primary_expr()?;
+        let ExprKind::Call { name, args } = call.kind else {
+            return Err(Self::error(
+                call.span,
+                "expected a function call such as f(10)",
+                &[],
+            ));
+        };
+        Ok(Operator::Invoke {
+            function: name,
+            args,
+            span: self.span_from(start),
+        })
+    }
+
     pub(super) fn sample(&mut self, start: usize) -> PResult<Operator> {
         let count = self.expr()?;
         Ok(Operator::Sample {
