@@ -33,6 +33,7 @@ pub mod datetime;
 pub mod dynamic;
 pub mod expand;
 pub mod formatting;
+pub mod hash;
 pub mod logic;
 pub mod math;
 pub mod series;
@@ -219,6 +220,7 @@ pub static FUNCTIONS: &[ScalarFunction] = &[
     f!("treepath", 1, 1, series::treepath),
     f!("dcount_hll", 1, 1, series::dcount_hll),
     f!("hash_sha256", 1, 1, text::hash_sha256),
+    f!("hash", 1, 2, hash::hash),
     f!(
         "unixtime_microseconds_todatetime",
         1,
@@ -243,6 +245,7 @@ pub fn all_udfs() -> Vec<Arc<ScalarUDF>> {
     v.extend(dynamic::udfs());
     v.extend(expand::udfs());
     v.extend(formatting::udfs());
+    v.extend(hash::udfs());
     v.push(crate::aggregate::series::axis_udf());
     v.extend(math::udfs());
     v.extend(text::udfs());
