@@ -24,6 +24,8 @@ pub fn evaluate(
 ) -> Result<LogicalPlan, PlanError> {
     match plugin.name.as_str() {
         "bag_unpack" => bag_unpack(p, scope, plan, args, span),
+        "pivot" => crate::reshape::pivot(p, scope, plan, args, span),
+        "narrow" => crate::reshape::narrow(plan, span),
         other => Err(PlanError::at(
             format!("evaluate plugin '{other}' is not supported yet"),
             plugin.span,

@@ -18,6 +18,7 @@ mod naming;
 mod operators;
 mod parse;
 mod partition;
+mod reshape;
 mod scan;
 mod scan_eval;
 mod scope;
