@@ -60,7 +60,12 @@ pub fn run(cli: Cli) -> ExitCode {
 fn execute(cli: Cli) -> anyhow::Result<()> {
     // DataFusion spreads a plan's partitions over tokio tasks, so a multi-threaded
     // runtime is what lets a query use more than one core.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = kql_engine::threads::from_env() {
+        kql_engine::threads::init_scan_pool(n);
+        runtime.worker_threads(n);
+    }
+    let runtime = runtime
         .enable_all()
         .thread_stack_size(64 * 1024 * 1024)
         .build()

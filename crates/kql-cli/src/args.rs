@@ -25,7 +25,10 @@ const MAIN_AFTER_HELP: &str = concat!(
   kql shell -d ./logs
 
 Without -d/-t, kql queries the sample logs bundled in the binary.
-With no command on a terminal, kql opens the interactive shell.",
+With no command on a terminal, kql opens the interactive shell.
+
+Environment:
+  KQL_THREADS=N  use at most N threads (default: one per core)",
     exit_codes!()
 );
 

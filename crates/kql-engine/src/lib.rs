@@ -9,6 +9,7 @@ mod explain;
 mod params;
 mod sample;
 mod session;
+pub mod threads;
 mod time_range;
 pub mod workspace;
 

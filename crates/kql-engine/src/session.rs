@@ -59,7 +59,10 @@ impl Default for Session {
 
 impl Session {
     pub fn new() -> Self {
-        let config = SessionConfig::new().with_information_schema(false);
+        let mut config = SessionConfig::new().with_information_schema(false);
+        if let Some(n) = crate::threads::from_env() {
+            config = config.with_target_partitions(n);
+        }
         let ctx = SessionContext::new_with_config(config);
         kql_functions::register_all(&ctx);
         Session {

@@ -27,11 +27,17 @@ pub(crate) struct Projection {
     pub slots: Vec<Option<usize>>,
     /// (type, typed) per slot; see `ColumnInfo::typed`.
     pub types: Vec<(KustoType, bool)>,
+    /// Some projected column holds undocumented fields.
+    pub extras: bool,
 }
 
-/// Builds one batch of the projected columns from `recs` of `source`.
+/// Builds one batch of the projected columns from `recs` of `source`;
+/// `text` holds the source's bytes from offset `base` on, at least up to
+/// the end of the last record.
 pub(crate) fn build_batch(
     source: &Source,
+    text: &str,
+    base: usize,
     recs: &[Rec],
     layout: &Layout,
     proj: &Projection,
@@ -53,18 +59,23 @@ pub(crate) fn build_batch(
     let mut filled = vec![false; cols.len()];
     let mut scratch = Vec::new();
     for rec in recs {
-        let bytes = &source.data[rec.start..rec.end];
-        // Every span was read successfully when the table was opened and the
-        // bytes are immutable, so failing here is a bug: report, don't panic.
+        // Every span was read successfully when the table was opened, and
+        // a source that changed since is refused before it gets here, so
+        // failing now is a bug: report, don't panic.
         let again = |e: String| {
             DataFusionError::Internal(format!(
                 "{}: record at byte {} no longer parses: {e}",
                 source.label, rec.start
             ))
         };
+        let rec_text = rec
+            .start
+            .checked_sub(base)
+            .and_then(|start| text.get(start..rec.end - base))
+            .ok_or_else(|| again("outside the bytes read".to_owned()))?;
         let val = match &source.header {
-            Some(header) => crate::csv::parse_record(header, bytes).map_err(again)?,
-            None => value::parse_record(bytes).map_err(|e| again(format!("{e:?}")))?,
+            Some(header) => crate::csv::parse_record(header, rec_text.as_bytes()).map_err(again)?,
+            None => value::parse_record_str(rec_text).map_err(|e| again(format!("{e:?}")))?,
         };
         let mut row = RowSink {
             layout,
@@ -110,6 +121,10 @@ impl Sink for RowSink<'_> {
             return;
         }
         self.cols[slot].append(cell, self.scratch);
+    }
+
+    fn wants_extras(&self) -> bool {
+        self.proj.extras
     }
 }
 

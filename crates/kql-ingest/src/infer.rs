@@ -124,6 +124,11 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
+    /// Whether column `c` holds a field without a documented column.
+    pub(crate) fn is_extra(&self, c: usize) -> bool {
+        !self.known.iter().any(|cols| cols.contains(&c))
+    }
+
     pub(crate) fn resolve(&self, target: Target<'_>) -> Option<usize> {
         match target {
             Target::Col(k, i) => self.known[k.index()].get(usize::from(i)).copied(),

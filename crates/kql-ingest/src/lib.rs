@@ -16,9 +16,9 @@
 //! that queries only pay for what they read: loading parses every record
 //! once to route it, settle the schema and account for bad input (skipped and
 //! reported with file, line and reason, or an error in strict mode — never
-//! dropped silently), then keeps only the raw bytes and the span of each
-//! record; each scan re-parses those spans in parallel and materialises only
-//! the projected columns.
+//! dropped silently), then keeps only where each record is; each scan reads
+//! the sources again, re-parses those spans in parallel and streams out only
+//! the projected columns, so memory does not grow with the input.
 //!
 //! Column types follow [`kql_functions::types`]: `dynamic` values are compact
 //! JSON text in `LargeUtf8`, datetimes are `Timestamp(Nanosecond)` in UTC, and
@@ -31,9 +31,11 @@ mod csv;
 mod datetime;
 mod discover;
 mod error;
+mod fastjson;
 mod infer;
 mod load;
 mod provider;
+mod scan;
 mod shape;
 mod source;
 mod value;

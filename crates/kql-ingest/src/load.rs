@@ -13,6 +13,7 @@ use crate::azure::{self, Known, Mapping};
 use crate::infer::{Issues, Observer, TableStats};
 use crate::provider::{JsonTable, Part};
 use crate::shape::{self, Fault, Item, Lines};
+use crate::source::Body;
 use crate::value::{self, RecordError, Val};
 use crate::{IngestError, IngestOptions, IngestReport, SourceData, csv, discover, source};
 
@@ -44,11 +45,12 @@ pub struct Loaded {
     pub reports: Vec<(String, IngestReport)>,
 }
 
-/// A source's bytes, shared by every table it feeds.
+/// A source, shared by every table it feeds.
 #[derive(Debug)]
 pub(crate) struct Source {
     pub label: String,
-    pub data: Arc<[u8]>,
+    /// Where scans read the bytes again.
+    pub body: Body,
     /// The column names of a CSV source; `None` for JSON.
     pub header: Option<Vec<String>>,
 }
@@ -274,11 +276,11 @@ fn open_source(i: usize, input: &Input, route: bool) -> Result<Opened, IngestErr
     let raw = source::load(&input.data)?;
     let (mut skipped, mut values, mut notes) =
         (Issues::default(), Issues::default(), Issues::default());
-    if let Some(why) = raw.truncated {
+    if let Some(why) = &raw.truncated {
         let last_line = raw.data.iter().filter(|&&b| b == b'\n').count() + 1;
-        skipped.push(i, last_line, || why);
+        skipped.push(i, last_line, || why.clone());
     }
-    for line in raw.replaced {
+    for &line in &raw.replaced {
         values.push(i, line, || {
             "bytes that are not UTF-8 were replaced by U+FFFD (is the file in another encoding?)"
                 .to_owned()
@@ -300,16 +302,19 @@ fn open_source(i: usize, input: &Input, route: bool) -> Result<Opened, IngestErr
         for (line, reason) in doc.notes {
             notes.push(i, line, || reason);
         }
-        source = Arc::new(Source {
-            label,
-            data: raw.data,
-            header: Some(doc.header),
-        });
+        // CSV exports are small and their records span quoted newlines:
+        // they stay in memory rather than being re-read by range.
+        let header = doc.header;
         let outs: Vec<ChunkOut> = doc
             .records
             .par_chunks(CHUNK)
-            .map(|recs| csv_chunk(i, &source, recs, &naming))
+            .map(|recs| csv_chunk(i, &raw.data, &header, recs, &naming))
             .collect();
+        source = Arc::new(Source {
+            label,
+            body: Body::Mem(Arc::clone(&raw.data)),
+            header: Some(header),
+        });
         tables = Tables::default();
         for out in outs {
             tables.merge(out.tables);
@@ -322,16 +327,19 @@ fn open_source(i: usize, input: &Input, route: bool) -> Result<Opened, IngestErr
             skipped.push(i, line, || reason);
         }
         skipped.count += undescribed;
-        source = Arc::new(Source {
-            label,
-            data: raw.data,
-            header: None,
-        });
+        // Checked once here (bad bytes were already replaced), so records
+        // are parsed as text without checking each string again.
+        let text = std::str::from_utf8(&raw.data).ok();
         let outs: Vec<ChunkOut> = split
             .items
             .par_chunks(CHUNK)
-            .map(|items| json_chunk(i, &source, items, &naming))
+            .map(|items| json_chunk(i, &raw.data, text, items, &naming))
             .collect();
+        source = Arc::new(Source {
+            label,
+            body: Body::after_load(&input.data, &raw),
+            header: None,
+        });
         tables = Tables::default();
         for out in outs {
             tables.merge(out.tables);
@@ -383,11 +391,16 @@ impl ChunkOut {
         &mut self,
         src: usize,
         doc: &[u8],
+        text: Option<&str>,
         span: (usize, usize),
         line: usize,
         naming: &Naming,
     ) {
-        match value::parse_record(&doc[span.0..span.1]) {
+        let parsed = match text.and_then(|t| t.get(span.0..span.1)) {
+            Some(t) => value::parse_record_str(t),
+            None => value::parse_record(&doc[span.0..span.1]),
+        };
+        match parsed {
             Ok(rec) => self.observe(src, line, span, &rec, naming),
             Err(RecordError::Json(err)) => {
                 let (line, reason) = Fault::Json { at: span.0, err }.describe(doc, line);
@@ -402,8 +415,13 @@ impl ChunkOut {
 }
 
 /// Opens Event Hubs envelopes among `items` and routes every record.
-fn json_chunk(src: usize, source: &Source, items: &[Item], naming: &Naming) -> ChunkOut {
-    let doc = &source.data[..];
+fn json_chunk(
+    src: usize,
+    doc: &[u8],
+    text: Option<&str>,
+    items: &[Item],
+    naming: &Naming,
+) -> ChunkOut {
     let mut out = ChunkOut::default();
     for &item in items {
         let wrapped = if item.may_wrap {
@@ -416,10 +434,10 @@ fn json_chunk(src: usize, source: &Source, items: &[Item], naming: &Naming) -> C
                 let mut lines = Lines::new(doc, item.start, item.line);
                 for span in records {
                     let line = lines.line_at(span.0);
-                    out.record(src, doc, span, line, naming);
+                    out.record(src, doc, text, span, line, naming);
                 }
             }
-            None => out.record(src, doc, (item.start, item.end), item.line, naming),
+            None => out.record(src, doc, text, (item.start, item.end), item.line, naming),
         }
     }
     out
@@ -427,14 +445,14 @@ fn json_chunk(src: usize, source: &Source, items: &[Item], naming: &Naming) -> C
 
 fn csv_chunk(
     src: usize,
-    source: &Source,
+    data: &[u8],
+    header: &[String],
     records: &[(usize, usize, usize)],
     naming: &Naming,
 ) -> ChunkOut {
     let mut out = ChunkOut::default();
-    let header = source.header.as_deref().unwrap_or_default();
     for &(start, end, line) in records {
-        match csv::parse_record(header, &source.data[start..end]) {
+        match csv::parse_record(header, &data[start..end]) {
             Ok(rec) => out.observe(src, line, (start, end), &rec, naming),
             Err(reason) => out.skipped.push(src, line, || reason),
         }

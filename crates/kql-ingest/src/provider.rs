@@ -2,30 +2,27 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::ops::Range;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableProvider};
-use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown, TableType};
 use datafusion::physical_plan::ExecutionPlan;
-use rayon::prelude::*;
+use datafusion::physical_plan::streaming::StreamingTableExec;
 
-use crate::build::{Projection, build_batch};
+use crate::build::Projection;
 use crate::infer::{Issues, Layout, TableStats};
 use crate::load::{Input, Rec, Source, load_with};
+use crate::scan::{JsonScan, tasks};
 use crate::{IngestError, IngestOptions, IngestReport, Skipped, SourceData};
-
-/// Rows per `RecordBatch`, and so the unit of parallel work in a scan.
-const BATCH_ROWS: usize = 8192;
 
 /// A table over records of one or more sources. Opening read every record
 /// once to route it, settle the schema and account for bad input; each scan
-/// builds the projected columns afresh from the raw bytes, so memory holds
-/// the input once, not a decoded copy of it. Cloning shares the bytes.
+/// reads the sources again and builds only the projected columns (see
+/// [`crate::scan`]), so memory holds neither the input nor a decoded copy
+/// of it. Cloning is cheap.
 #[derive(Clone)]
 pub struct JsonTable {
     schema: SchemaRef,
@@ -152,23 +149,6 @@ impl JsonTable {
         }
     }
 
-    /// Batch-sized runs of records, `(part, record indices)`, covering the
-    /// first `limit` records (all when `None`) in load order.
-    fn tasks(&self, limit: Option<usize>) -> Vec<(usize, Range<usize>)> {
-        let mut left = limit.unwrap_or(usize::MAX);
-        let mut tasks = Vec::new();
-        for (p, part) in self.parts.iter().enumerate() {
-            let n = part.recs.len().min(left);
-            left -= n;
-            tasks.extend(
-                (0..n)
-                    .step_by(BATCH_ROWS)
-                    .map(|i| (p, i..(i + BATCH_ROWS).min(n))),
-            );
-        }
-        tasks
-    }
-
     fn projection(&self, projection: Option<&Vec<usize>>) -> DfResult<Projection> {
         let all: Vec<usize> = (0..self.layout.columns.len()).collect();
         let cols = projection.unwrap_or(&all);
@@ -185,6 +165,7 @@ impl JsonTable {
             schema,
             slots,
             types,
+            extras: cols.iter().any(|&c| self.layout.is_extra(c)),
         })
     }
 }
@@ -228,22 +209,25 @@ impl TableProvider for JsonTable {
         filters: &[Expr],
         limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let proj = self.projection(projection)?;
+        let proj = Arc::new(self.projection(projection)?);
         // Filters are applied above the scan, so a limit only bounds the
         // records to build when nothing is filtered out first.
         let limit = if filters.is_empty() { limit } else { None };
-        let batches = self
-            .tasks(limit)
-            .into_par_iter()
-            .map(|(p, rows)| {
-                let part = &self.parts[p];
-                build_batch(&part.source, &part.recs[rows], &self.layout, &proj)
-            })
-            .collect::<DfResult<Vec<_>>>()?;
-        // One partition keeps the file order, so `take` and friends are
-        // deterministic; DataFusion repartitions downstream where it pays.
-        let exec = MemorySourceConfig::try_new_exec(&[batches], Arc::clone(&proj.schema), None)?;
-        Ok(exec)
+        let scan = JsonScan {
+            parts: self.parts.clone(),
+            layout: Arc::clone(&self.layout),
+            tasks: tasks(&self.parts, limit).into(),
+            proj: Arc::clone(&proj),
+        };
+        let exec = StreamingTableExec::try_new(
+            Arc::clone(&proj.schema),
+            vec![Arc::new(scan)],
+            None,
+            [],
+            false,
+            None,
+        )?;
+        Ok(Arc::new(exec))
     }
 
     fn supports_filters_pushdown(

@@ -1,7 +1,11 @@
-//! Getting a source's bytes into memory: decompressed, and valid UTF-8.
+//! Getting a source's bytes into memory: decompressed, and valid UTF-8 —
+//! once to open a table, and again, piece by piece, for each scan ([`Body`]).
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use flate2::read::MultiGzDecoder;
 
@@ -18,6 +22,8 @@ pub(crate) struct Raw {
     pub truncated: Option<String>,
     /// Lines where bytes that are not UTF-8 were replaced by U+FFFD.
     pub replaced: Vec<usize>,
+    /// The source was gzip-compressed.
+    pub gzip: bool,
 }
 
 /// Reads a source once. Gzip is recognised by content rather than by the
@@ -34,7 +40,8 @@ pub(crate) fn load(src: &SourceData) -> Result<Raw, IngestError> {
             .into(),
         SourceData::Bytes { data, .. } => Arc::clone(data),
     };
-    let (data, truncated) = if raw.starts_with(&GZIP_MAGIC) {
+    let gzip = raw.starts_with(&GZIP_MAGIC);
+    let (data, truncated) = if gzip {
         let mut out = Vec::new();
         // `read_to_end` keeps what it decoded before an error: a blob cut off
         // mid-upload still yields its complete records.
@@ -57,7 +64,141 @@ pub(crate) fn load(src: &SourceData) -> Result<Raw, IngestError> {
         data,
         truncated,
         replaced,
+        gzip,
     })
+}
+
+/// Where a scan finds a source's bytes again. Opening a table reads every
+/// source once; keeping those bytes would make memory grow with the input,
+/// so a plain file is read again by byte range and a gzip file is
+/// decompressed again, both from the file (usually still in the OS page
+/// cache). Bytes that cannot be found again as they were read — embedded
+/// data, text whose bad UTF-8 was repaired, a damaged gzip stream — stay in
+/// memory.
+#[derive(Debug)]
+pub(crate) enum Body {
+    Mem(Arc<[u8]>),
+    File(Stamp),
+    Gz(Stamp),
+}
+
+/// A file as it was when its table was opened. Spans of records are only
+/// meaningful in those bytes, so a file that changed since is refused.
+#[derive(Debug)]
+pub(crate) struct Stamp {
+    pub path: PathBuf,
+    /// Size on disk, and for gzip the decompressed size too.
+    pub len: u64,
+    pub plain_len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path, plain_len: u64) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            path: path.to_owned(),
+            len: meta.len(),
+            plain_len,
+            modified: meta.modified().ok(),
+        })
+    }
+
+    fn check(&self, file: &File) -> Result<(), String> {
+        let meta = file.metadata().map_err(|e| e.to_string())?;
+        if meta.len() != self.len || meta.modified().ok() != self.modified {
+            return Err(format!(
+                "{} changed after it was loaded; load it again to query the new content",
+                self.path.display()
+            ));
+        }
+        Ok(())
+    }
+
+    fn open(&self) -> Result<File, String> {
+        let file = File::open(&self.path).map_err(|e| format!("{}: {e}", self.path.display()))?;
+        self.check(&file)?;
+        Ok(file)
+    }
+}
+
+impl Body {
+    /// How a scan will find `raw`'s bytes again: from the file when they are
+    /// exactly what the file holds (after decompression).
+    pub(crate) fn after_load(src: &SourceData, raw: &Raw) -> Body {
+        let keep = || Body::Mem(Arc::clone(&raw.data));
+        let SourceData::File(path) = src else {
+            return keep();
+        };
+        if raw.truncated.is_some() || !raw.replaced.is_empty() {
+            return keep();
+        }
+        match Stamp::of(path, raw.data.len() as u64) {
+            Some(stamp) if raw.gzip => Body::Gz(stamp),
+            Some(stamp) if stamp.len == stamp.plain_len => Body::File(stamp),
+            _ => keep(),
+        }
+    }
+
+    /// Whether reading a range costs reading the whole source (gzip cannot
+    /// seek), so a scan should read it once for all its records.
+    pub(crate) fn whole_only(&self) -> bool {
+        matches!(self, Body::Gz(_))
+    }
+
+    /// The bytes `range` of the (decompressed) source, and the offset they
+    /// start at (a whole gzip source is returned from 0 whatever the range).
+    pub(crate) fn read(&self, range: std::ops::Range<usize>) -> Result<Piece, String> {
+        match self {
+            Body::Mem(data) => Ok(Piece::Shared(Arc::clone(data))),
+            Body::File(stamp) => {
+                let mut file = stamp.open()?;
+                let mut buf = vec![0; range.len()];
+                file.seek(SeekFrom::Start(range.start as u64))
+                    .and_then(|_| file.read_exact(&mut buf))
+                    .map_err(|e| format!("{}: {e}", stamp.path.display()))?;
+                Ok(Piece::Owned {
+                    bytes: buf,
+                    base: range.start,
+                })
+            }
+            Body::Gz(stamp) => {
+                let file = stamp.open()?;
+                let mut out = Vec::with_capacity(stamp.plain_len as usize);
+                MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 16, file))
+                    .read_to_end(&mut out)
+                    .map_err(|e| format!("{}: {e}", stamp.path.display()))?;
+                if out.len() as u64 != stamp.plain_len {
+                    return Err(format!(
+                        "{} changed after it was loaded; load it again to query the new content",
+                        stamp.path.display()
+                    ));
+                }
+                Ok(Piece::Owned {
+                    bytes: out,
+                    base: 0,
+                })
+            }
+        }
+    }
+}
+
+/// Bytes of a source read for a scan: `get(start, end)` takes offsets in
+/// the whole source.
+pub(crate) enum Piece {
+    Shared(Arc<[u8]>),
+    Owned { bytes: Vec<u8>, base: usize },
+}
+
+impl Piece {
+    pub(crate) fn get(&self, start: usize, end: usize) -> Option<&[u8]> {
+        match self {
+            Piece::Shared(data) => data.get(start..end),
+            Piece::Owned { bytes, base } => {
+                bytes.get(start.checked_sub(*base)?..end.checked_sub(*base)?)
+            }
+        }
+    }
 }
 
 /// Replaces bytes that are not UTF-8 (a log written in Latin-1, a cut

@@ -91,8 +91,23 @@ pub(crate) fn parse_record(bytes: &[u8]) -> Result<Val<'_>, RecordError> {
     }
 }
 
+/// [`parse_record`] of text known to be UTF-8, the fast way.
+pub(crate) fn parse_record_str(text: &str) -> Result<Val<'_>, RecordError> {
+    match crate::fastjson::parse(text) {
+        Some(v @ Val::Obj(_)) => Ok(v),
+        Some(other) => Err(RecordError::NotObject(other.kind_name())),
+        None => parse_record(text.as_bytes()),
+    }
+}
+
 /// Parses any JSON value, requiring nothing but whitespace after it.
 pub(crate) fn parse_value(bytes: &[u8]) -> Result<Val<'_>, serde_json::Error> {
+    if let Some(v) = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(crate::fastjson::parse)
+    {
+        return Ok(v);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let v = Val::deserialize(&mut de)?;
     de.end()?;

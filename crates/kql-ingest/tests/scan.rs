@@ -122,3 +122,87 @@ async fn repeated_scans_give_the_same_rows() {
     let b = df.collect().await.unwrap();
     assert_eq!(a, b);
 }
+
+/// Tables over files read them again at each scan instead of keeping their
+/// bytes: the answers must be those of the bytes as loaded.
+mod reread {
+    use super::*;
+    use std::io::Write;
+
+    fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path
+    }
+
+    fn gzip(text: &str) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(text.as_bytes()).expect("gzip");
+        enc.finish().expect("gzip")
+    }
+
+    fn open_files(paths: Vec<std::path::PathBuf>) -> JsonTable {
+        JsonTable::open(
+            paths
+                .into_iter()
+                .map(kql_ingest::SourceData::File)
+                .collect(),
+            &IngestOptions::default(),
+        )
+        .expect("open")
+    }
+
+    #[tokio::test]
+    async fn plain_and_gzip_files_give_the_loaded_records_in_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Several batches per file, so byte ranges start mid-file.
+        let text = many(20_000);
+        let a = write(dir.path(), "a.json", text.as_bytes());
+        let b = write(dir.path(), "b.json.gz", &gzip(&text));
+        let t = open_files(vec![a, b]);
+        let batches = scan(t, &["i", "s"]).await;
+        assert_eq!(rows(&batches), 40_000);
+        let ids = column(&batches, "i");
+        let expected: Vec<Option<String>> = (0..20_000)
+            .chain(0..20_000)
+            .map(|i| Some(i.to_string()))
+            .collect();
+        assert_eq!(ids, expected);
+        assert_eq!(column(&batches, "s")[39_999].as_deref(), Some("r19999"));
+    }
+
+    #[tokio::test]
+    async fn a_file_changed_after_loading_is_an_error_not_a_wrong_answer() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = write(dir.path(), "a.json", many(10).as_bytes());
+        let t = open_files(vec![path.clone()]);
+        std::fs::write(&path, many(12)).expect("rewrite");
+        let ctx = SessionContext::new();
+        let err = ctx
+            .read_table(Arc::new(t))
+            .and_then(|df| df.select_columns(&["i"]))
+            .expect("plan")
+            .collect()
+            .await
+            .expect_err("changed file");
+        assert!(
+            err.to_string().contains("changed after it was loaded"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn repaired_bytes_are_kept_and_scanned_as_loaded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = write(
+            dir.path(),
+            "a.json",
+            b"{\"s\":\"M\xfcller\"}\n{\"s\":\"ok\"}\n",
+        );
+        let t = open_files(vec![path.clone()]);
+        // The scan reads the repaired copy, not the file.
+        std::fs::remove_file(&path).expect("remove");
+        let batches = scan(t, &["s"]).await;
+        assert_eq!(column(&batches, "s"), some(&["M\u{FFFD}ller", "ok"]));
+    }
+}

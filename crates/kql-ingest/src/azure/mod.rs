@@ -271,6 +271,11 @@ pub(crate) trait Sink {
     fn put(&mut self, target: Target<'_>, cell: Cell<'_>);
     /// Something worth reporting that lost no data.
     fn note(&mut self, _reason: String) {}
+    /// Whether fields without a documented column matter to this sink; a
+    /// scan that projects none of them skips naming them.
+    fn wants_extras(&self) -> bool {
+        true
+    }
 }
 
 /// The table and mapping a record's own content asks for, if any.
@@ -397,10 +402,11 @@ fn put_field<'k>(
 ) {
     match known.column_ci(key) {
         Some(i) => sink.put(Target::Col(known, i), Cell::Json(v)),
-        None => {
+        None if sink.wants_extras() => {
             let name = rename(key);
             sink.put(Target::Extra(&name, Extra::Plain), Cell::Json(v));
         }
+        None => {}
     }
 }
 

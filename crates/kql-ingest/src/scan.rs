@@ -1,0 +1,174 @@
+//! Scanning a [`JsonTable`](crate::JsonTable): batches built in parallel
+//! and streamed in source order.
+//!
+//! Memory stays bounded whatever the input size: sources are read again
+//! piece by piece ([`Body`](crate::source::Body)), and only a window of a
+//! few batches per core is built ahead of the consumer. Batches leave in
+//! load order on one partition, so `take` and other order-sensitive
+//! operators see the records as the files hold them; DataFusion
+//! repartitions downstream where parallelism pays.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::physical_plan::stream::RecordBatchReceiverStream;
+use datafusion::physical_plan::streaming::PartitionStream;
+use rayon::prelude::*;
+
+use crate::build::{Projection, build_batch};
+use crate::infer::Layout;
+use crate::provider::Part;
+
+/// Rows per `RecordBatch`.
+pub(crate) const BATCH_ROWS: usize = 8192;
+
+/// Records of one part read together: one byte range of a plain file, or a
+/// whole gzip source (which cannot be read by range).
+#[derive(Debug, Clone)]
+pub(crate) struct Task {
+    pub part: usize,
+    pub rows: Range<usize>,
+}
+
+/// The tasks covering the first `limit` records (all when `None`) of
+/// `parts`, in load order.
+pub(crate) fn tasks(parts: &[Part], limit: Option<usize>) -> Vec<Task> {
+    let mut left = limit.unwrap_or(usize::MAX);
+    let mut tasks = Vec::new();
+    for (p, part) in parts.iter().enumerate() {
+        let n = part.recs.len().min(left);
+        left -= n;
+        if n == 0 {
+            continue;
+        }
+        if part.source.body.whole_only() {
+            tasks.push(Task {
+                part: p,
+                rows: 0..n,
+            });
+        } else {
+            tasks.extend((0..n).step_by(BATCH_ROWS).map(|i| Task {
+                part: p,
+                rows: i..(i + BATCH_ROWS).min(n),
+            }));
+        }
+    }
+    tasks
+}
+
+/// One scan's work, run when DataFusion executes it.
+pub(crate) struct JsonScan {
+    pub parts: Vec<Part>,
+    pub layout: Arc<Layout>,
+    pub proj: Arc<Projection>,
+    pub tasks: Arc<[Task]>,
+}
+
+impl fmt::Debug for JsonScan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonScan")
+            .field("tasks", &self.tasks.len())
+            .field("schema", &self.proj.schema)
+            .finish()
+    }
+}
+
+impl JsonScan {
+    /// Reads a task's bytes once and builds its batches.
+    fn run(&self, task: &Task) -> Result<Vec<RecordBatch>> {
+        let part = &self.parts[task.part];
+        let recs = &part.recs[task.rows.clone()];
+        let (Some(first), Some(last)) = (recs.first(), recs.last()) else {
+            return Ok(Vec::new());
+        };
+        if self.proj.types.is_empty() {
+            // Only row counts: no byte is needed.
+            return recs
+                .chunks(BATCH_ROWS)
+                .map(|chunk| {
+                    build_batch(
+                        &part.source,
+                        "",
+                        first.start,
+                        chunk,
+                        &self.layout,
+                        &self.proj,
+                    )
+                })
+                .collect();
+        }
+        let range = first.start..last.end;
+        let piece = part
+            .source
+            .body
+            .read(range.clone())
+            .map_err(DataFusionError::Execution)?;
+        let bytes = piece.get(range.start, range.end).ok_or_else(|| {
+            DataFusionError::Execution(format!(
+                "{}: shorter than when it was loaded; load it again",
+                part.source.label
+            ))
+        })?;
+        // Checked once for the whole range, so that each record (and each
+        // string in it) can be read as text without checking again.
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            DataFusionError::Execution(format!(
+                "{}: no longer valid UTF-8 ({e}); load it again",
+                part.source.label
+            ))
+        })?;
+        recs.chunks(BATCH_ROWS)
+            .map(|chunk| {
+                build_batch(
+                    &part.source,
+                    text,
+                    range.start,
+                    chunk,
+                    &self.layout,
+                    &self.proj,
+                )
+            })
+            .collect()
+    }
+}
+
+impl PartitionStream for JsonScan {
+    fn schema(&self) -> &SchemaRef {
+        &self.proj.schema
+    }
+
+    fn execute(&self, _ctx: Arc<TaskContext>) -> SendableRecordBatchStream {
+        let width = rayon::current_num_threads().max(1) * 2;
+        let mut builder = RecordBatchReceiverStream::builder(self.schema().clone(), width);
+        let tx = builder.tx();
+        let scan = JsonScan {
+            parts: self.parts.clone(),
+            layout: Arc::clone(&self.layout),
+            proj: Arc::clone(&self.proj),
+            tasks: Arc::clone(&self.tasks),
+        };
+        builder.spawn_blocking(move || {
+            // A window of tasks is built in parallel, then sent in order;
+            // the next window starts while the consumer works on this one.
+            for window in scan.tasks.chunks(width) {
+                let built: Vec<Result<Vec<RecordBatch>>> =
+                    window.par_iter().map(|t| scan.run(t)).collect();
+                for batches in built {
+                    for batch in batches? {
+                        if tx.blocking_send(Ok(batch)).is_err() {
+                            // The consumer is gone (e.g. `take` had enough).
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+            Ok(())
+        });
+        builder.build()
+    }
+}
