@@ -595,6 +595,9 @@ fn call(
     if name.name == "toscalar" {
         return toscalar(p, scope, args, span);
     }
+    if name.name == "bin_auto" {
+        return bin_auto(p, scope, schema, args, span, depth);
+    }
     if crate::window::is_window_function(&name.name) {
         let lowered = args
             .iter()
@@ -696,6 +699,46 @@ fn call_user_function(
         }
     }
     lower_depth(p, &inner, schema, body, depth + 1)
+}
+
+/// `bin_auto(x)`: `bin` with the size (and fixed point) the query set with
+/// `set query_bin_auto_size=…; set query_bin_auto_at=…;`.
+fn bin_auto(
+    p: &Planner<'_>,
+    scope: &Scope,
+    schema: &DFSchema,
+    args: &[ast::Expr],
+    span: Span,
+    depth: usize,
+) -> Result<TExpr, PlanError> {
+    let [value] = args else {
+        return Err(PlanError::at("bin_auto() takes one value", span));
+    };
+    let Some(Some(size)) = scope.options.get("query_bin_auto_size") else {
+        return Err(PlanError::at(
+            "bin_auto() needs the bin size: put `set query_bin_auto_size=1h;` before the query",
+            span,
+        ));
+    };
+    let mut bin_args = vec![value.clone(), size.clone()];
+    let func = match scope.options.get("query_bin_auto_at") {
+        Some(Some(at)) => {
+            bin_args.push(at.clone());
+            "bin_at"
+        }
+        _ => "bin",
+    };
+    let call = ast::Expr {
+        kind: ExprKind::Call {
+            name: ast::Ident {
+                name: func.to_string(),
+                span,
+            },
+            args: bin_args,
+        },
+        span,
+    };
+    lower_depth(p, scope, schema, &call, depth + 1)
 }
 
 /// `toscalar(T)`: the first column of the first row of a tabular expression, as

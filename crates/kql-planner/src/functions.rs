@@ -115,9 +115,9 @@ pub fn call_tabular_function(
         match st {
             ast::Statement::Let(l) => crate::scope::bind_let(p, &mut inner, l)?,
             ast::Statement::Tabular(t) => result = Some(p.plan_tabular(&mut inner.clone(), t)?.0),
-            ast::Statement::DeclareQueryParameters(_, s) => {
+            ast::Statement::DeclareQueryParameters(_, s) | ast::Statement::Set { span: s, .. } => {
                 return Err(PlanError::at(
-                    "declare query_parameters is not allowed in a function body",
+                    "declare and set are not allowed in a function body",
                     *s,
                 ));
             }

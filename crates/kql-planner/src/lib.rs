@@ -115,6 +115,9 @@ impl<'a> Planner<'a> {
                 ast::Statement::Tabular(t) => {
                     result = Some(self.plan_tabular(&mut scope, t)?);
                 }
+                ast::Statement::Set { name, value, .. } => {
+                    scope.options.insert(name.name.clone(), value.clone());
+                }
             }
         }
         let (plan, visualization) = result

@@ -13,6 +13,8 @@ pub struct Scope {
     pub tables: HashMap<String, LogicalPlan>,
     pub scalars: HashMap<String, TExpr>,
     pub functions: HashMap<String, ast::FunctionDef>,
+    /// `set name = value;` options, as written.
+    pub options: HashMap<String, Option<ast::Expr>>,
 }
 
 impl Scope {

@@ -25,7 +25,10 @@ const PARTIAL: &[(&str, &str)] = &[
     ("sample", "uses DataFusion's random()"),
     ("percentile", "exact nearest-rank (Kusto estimates)"),
     ("scan", "output=last is not supported"),
-    ("hash", "strings only (other types hash their binary form in Kusto)"),
+    (
+        "hash",
+        "strings only (other types hash their binary form in Kusto)",
+    ),
     (
         "partition",
         "the subquery may use where, extend, project*, parse, mv-expand, sort, summarize, take and top; not the `{ … }` form",
@@ -44,7 +47,6 @@ const NOT_YET: &[&str] = &[
     "base64_decode_tostring",
     "hash_sha256",
     "format_bytes",
-    "bin_auto",
     "unixtime_microseconds_todatetime",
     "unixtime_nanoseconds_todatetime",
     "set_union",
@@ -101,7 +103,7 @@ fn generate() -> String {
     out.push_str("\n## Scalar functions\n\n| function | status |\n|---|---|\n");
     let mut scalars: Vec<&str> = kql_functions::catalog::scalar_function_names()
         .chain(kql_planner::window_function_names().iter().copied())
-        .chain(["toscalar"])
+        .chain(["toscalar", "bin_auto"])
         .collect();
     scalars.sort_unstable();
     scalars.dedup();

@@ -40,6 +40,12 @@ pub enum Statement {
     DeclareQueryParameters(Vec<ParamDecl>, Span),
     /// A tabular expression (normally the last statement).
     Tabular(TabularExpr),
+    /// `set name [= value];`: a query option such as `query_bin_auto_size`.
+    Set {
+        name: Ident,
+        value: Option<Expr>,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

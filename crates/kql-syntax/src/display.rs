@@ -79,6 +79,13 @@ impl Display for Statement {
                 f.write_char(')')
             }
             Statement::Tabular(tabular) => tabular.fmt(f),
+            Statement::Set { name, value, .. } => {
+                write!(f, "set {name}")?;
+                match value {
+                    Some(v) => write!(f, " = {v}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

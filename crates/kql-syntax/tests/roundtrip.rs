@@ -151,6 +151,7 @@ const QUERIES: &[&str] = &[
     "T | top-nested 3 of a by count()",
     "T | scan with_match_id=m declare (c:long = 0, d:string) with (step s1 output=none: x > 1 => c = s1.c + 1; step s2: true;)",
     "T | scan with (step s: true;)",
+    "set query_bin_auto_size = 1h; set notruncation; T | summarize count() by bin_auto(ts)",
     "T | invoke f(1, \"a\") | invoke g()",
     "T | partition hint.strategy=native by k (top 1 by v desc | extend x = 1)",
     "T | fork (where x > 1) (take 1)",

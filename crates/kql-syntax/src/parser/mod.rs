@@ -352,6 +352,20 @@ impl<'a> Parser<'a> {
         if self.at_kw("let") {
             return Ok(Statement::Let(self.let_statement()?));
         }
+        // `set name …`; `set` alone or before `|` is a table of that name.
+        if self.at_kw("set") && matches!(self.peek_second().tok, Tok::Ident(_)) {
+            let start = self.bump().span.start;
+            let name = self.ident("option name")?;
+            let value = match self.eat("=") {
+                Some(_) => Some(self.expr()?),
+                None => None,
+            };
+            return Ok(Statement::Set {
+                name,
+                value,
+                span: self.span_from(start),
+            });
+        }
         if self.at_kw("declare") {
             let start = self.bump().span.start;
             self.expect_kw("query_parameters")?;
