@@ -13,11 +13,13 @@ mod functions;
 mod join;
 mod literal;
 mod make_series;
+mod multi_output;
 mod mv_expand;
 mod naming;
 mod operators;
 mod parse;
 mod partition;
+mod projection;
 mod reshape;
 mod scan;
 mod scan_eval;
@@ -34,6 +36,19 @@ use datafusion::logical_expr::LogicalPlan;
 use kql_functions::visualization::Visualization;
 use kql_syntax::ast;
 use scope::Scope;
+
+/// Scalar functions the planner handles itself rather than through the
+/// catalog: they read the query's options or tables, or return several
+/// columns.
+pub fn planner_function_names() -> &'static [&'static str] {
+    &[
+        "toscalar",
+        "bin_auto",
+        "series_stats",
+        "series_fit_line",
+        "series_decompose",
+    ]
+}
 
 /// Functions over serialized rows the planner lowers to window functions.
 pub fn window_function_names() -> &'static [&'static str] {

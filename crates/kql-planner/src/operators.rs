@@ -1,7 +1,7 @@
 //! Tabular operators: one lowering function per Kusto operator, named after it.
 
 use crate::expr::{self, col};
-use crate::naming;
+use crate::projection::{extend, project};
 use crate::scope::Scope;
 use crate::source::{column_names, constant};
 use crate::{PlanError, Planner};
@@ -245,73 +245,8 @@ fn where_(
     build_plan(LogicalPlanBuilder::from(plan).filter(cond), span)
 }
 
-/// The output name of an unnamed expression in project/extend.
-fn output_name(c: &ast::NamedExpr, taken: &[String]) -> Result<String, PlanError> {
-    match c.names.as_slice() {
-        [] => Ok(naming::derived_name(&c.expr).unwrap_or_else(|| naming::next_column_name(taken))),
-        [one] => Ok(one.name.clone()),
-        _ => Err(PlanError::at(
-            "several names are only allowed for functions returning several columns",
-            c.span,
-        )),
-    }
-}
-
-/// DataFusion's projection merging confuses `x + 1 AS x` stacked on `x + 1 AS x`
-/// (same expression name); an alias node after a projection that redefines an
-/// input column keeps the two computations apart.
-fn fence(plan: LogicalPlan, span: Span) -> Result<LogicalPlan, PlanError> {
-    let aliased = build_plan(LogicalPlanBuilder::from(plan).alias("__kql_step"), span)?;
-    crate::source::normalize(aliased, span)
-}
-
-fn project(
-    p: &Planner<'_>,
-    scope: &Scope,
-    plan: LogicalPlan,
-    columns: &[ast::NamedExpr],
-    span: Span,
-) -> Result<LogicalPlan, PlanError> {
-    let inputs = column_names(&plan);
-    let mut redefined = false;
-    let mut names: Vec<String> = Vec::new();
-    let mut exprs = Vec::new();
-    for c in columns {
-        if let (ast::ExprKind::Ident(id), true) = (&c.expr.kind, c.names.is_empty())
-            && id.name.contains('*')
-        {
-            for n in matching(&plan, &id.name) {
-                if !names.contains(&n) {
-                    exprs.push(col(&n).alias(n.clone()));
-                    names.push(n);
-                }
-            }
-            continue;
-        }
-        let v = expr::lower(p, scope, plan.schema(), &c.expr)
-            .map_err(|e| same_step_reference(e, names.iter(), "project"))?;
-        let name = output_name(c, &names)?;
-        if names.contains(&name) {
-            return Err(PlanError::at(
-                format!("column '{name}' is projected twice"),
-                c.span,
-            ));
-        }
-        redefined |= inputs.contains(&name) && !matches!(v.expr, Expr::Column(_));
-        exprs.push(v.expr.alias(name.clone()));
-        names.push(name);
-    }
-    let (windowed, exprs) = crate::window::with_windows(plan, exprs, span)?;
-    let projected = build_plan(LogicalPlanBuilder::from(windowed).project(exprs), span)?;
-    if redefined {
-        fence(projected, span)
-    } else {
-        Ok(projected)
-    }
-}
-
 /// Columns matching a name that may contain `*` wildcards.
-fn matching(plan: &LogicalPlan, pattern: &str) -> Vec<String> {
+pub(crate) fn matching(plan: &LogicalPlan, pattern: &str) -> Vec<String> {
     column_names(plan)
         .into_iter()
         .filter(|n| wildcard_match(pattern, n))
@@ -446,78 +381,6 @@ fn project_reorder(
         .filter(|n| !first.contains(n));
     let order: Vec<String> = first.clone().into_iter().chain(rest).collect();
     select(plan, &order, span)
-}
-
-fn extend(
-    p: &Planner<'_>,
-    scope: &Scope,
-    plan: LogicalPlan,
-    columns: &[ast::NamedExpr],
-    span: Span,
-) -> Result<LogicalPlan, PlanError> {
-    let inputs = column_names(&plan);
-    // Kusto binds every expression of one extend against the extend's input:
-    // `extend a = 1, b = a + 1` is an error there and `extend x = x + 1, y = x`
-    // reads the old `x`, so all expressions are lowered over the same schema.
-    let mut new: Vec<(String, Expr)> = Vec::new();
-    let mut taken = inputs.clone();
-    for c in columns {
-        let v = expr::lower(p, scope, plan.schema(), &c.expr)
-            .map_err(|e| same_step_reference(e, new.iter().map(|(n, _)| n), "extend"))?;
-        let name = output_name(c, &taken)?;
-        if new.iter().any(|(n, _)| *n == name) {
-            return Err(PlanError::at(
-                format!("column '{name}' is defined twice in this extend"),
-                c.names.first().map_or(c.span, |n| n.span),
-            ));
-        }
-        if !taken.contains(&name) {
-            taken.push(name.clone());
-        }
-        new.push((name, v.expr));
-    }
-    let mut replaced = false;
-    let mut exprs: Vec<Expr> = Vec::new();
-    for n in &inputs {
-        match new.iter().find(|(name, _)| name == n) {
-            Some((_, e)) => {
-                replaced |= !matches!(e, Expr::Column(c) if c.name == *n);
-                exprs.push(e.clone().alias(n.clone()));
-            }
-            None => exprs.push(col(n).alias(n.clone())),
-        }
-    }
-    for (n, e) in &new {
-        if !inputs.contains(n) {
-            exprs.push(e.clone().alias(n.clone()));
-        }
-    }
-    let (windowed, exprs) = crate::window::with_windows(plan, exprs, span)?;
-    let plan = build_plan(LogicalPlanBuilder::from(windowed).project(exprs), span)?;
-    if replaced {
-        fence(plan, span)
-    } else {
-        Ok(plan)
-    }
-}
-
-/// An unknown-column error about a column that the same operator defines
-/// earlier says so, since that is the usual cause and the fix differs.
-pub(crate) fn same_step_reference<'n>(
-    e: PlanError,
-    mut new: impl Iterator<Item = &'n String>,
-    op: &str,
-) -> PlanError {
-    match new.find(|n| e.message.starts_with(&format!("unknown column '{n}'"))) {
-        Some(n) => PlanError::new(
-            format!(
-                "column '{n}' is defined in this same {op}, whose expressions only see its input; \
-                 use it in a following `| extend`"
-            ),
-            e.span,
-        ),
-        None => e,
-    }
 }
 
 fn take(

@@ -37,6 +37,7 @@ pub mod hash;
 pub mod logic;
 pub mod math;
 pub mod series;
+pub mod series_filters;
 pub mod strings;
 pub mod text;
 
@@ -209,6 +210,7 @@ pub static FUNCTIONS: &[ScalarFunction] = &[
         series::series_fit_line_dynamic
     ),
     f!("series_iir", 3, 3, series::series_iir),
+    f!("series_fir", 2, 4, series_filters::series_fir),
     f!(
         "series_pearson_correlation",
         2,
@@ -250,6 +252,7 @@ pub fn all_udfs() -> Vec<Arc<ScalarUDF>> {
     v.extend(math::udfs());
     v.extend(text::udfs());
     v.extend(series::udfs());
+    v.extend(series_filters::udfs());
     v
 }
 
