@@ -465,10 +465,14 @@ fn arithmetic(
             let e = match op {
                 BinaryOp::Add => l + r,
                 BinaryOp::Sub => l - r,
+                // Decimal(38,18) products and quotients overflow DataFusion's
+                // decimal arithmetic (the scales add up); compute them in
+                // doubles and return a decimal.
+                BinaryOp::Mul if x == K::Decimal || y == K::Decimal => {
+                    cast(real(l) * real(r), K::Decimal.to_arrow())
+                }
                 BinaryOp::Mul => l * r,
                 BinaryOp::Div if x == K::Decimal || y == K::Decimal => {
-                    // Decimal(38,18) division overflows DataFusion's decimal
-                    // arithmetic; compute in doubles and return a decimal.
                     cast(real(l) / real(r), K::Decimal.to_arrow())
                 }
                 BinaryOp::Div => l / r_div,
