@@ -14,6 +14,9 @@ use kql_functions::value::KValue;
 use kql_syntax::ast::{self, Span};
 use serde_json::Value as Json;
 
+/// The `evaluate` plugins the planner runs.
+pub const PLUGINS: &[&str] = &["bag_unpack", "pivot", "narrow"];
+
 pub fn evaluate(
     p: &Planner<'_>,
     scope: &Scope,

@@ -50,6 +50,11 @@ pub fn planner_function_names() -> &'static [&'static str] {
     ]
 }
 
+/// The `evaluate` plugins that are supported.
+pub fn evaluate_plugin_names() -> &'static [&'static str] {
+    evaluate::PLUGINS
+}
+
 /// Functions over serialized rows the planner lowers to window functions.
 pub fn window_function_names() -> &'static [&'static str] {
     window::WINDOW_FUNCTIONS

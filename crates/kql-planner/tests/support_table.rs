@@ -26,6 +26,10 @@ const PARTIAL: &[(&str, &str)] = &[
     ("percentile", "exact nearest-rank (Kusto estimates)"),
     ("scan", "output=last is not supported"),
     (
+        "pivot",
+        "value columns in ascending order; aggregates count, sum, avg, min, max, dcount, make_list, make_set, make_bag; no output schema",
+    ),
+    (
         "series_decompose",
         "the period must be given (autodetection, -1, is not supported) and no seasonality threshold",
     ),
@@ -101,6 +105,12 @@ fn generate() -> String {
             "| `{op}` | not yet (parsed; reported as not supported) |\n"
         ));
     }
+    out.push_str("\n## evaluate plugins\n\n| plugin | status |\n|---|---|\n");
+    let mut plugins: Vec<&str> = kql_planner::evaluate_plugin_names().to_vec();
+    plugins.sort_unstable();
+    for plugin in plugins {
+        out.push_str(&format!("| `{plugin}` | {} |\n", status(plugin)));
+    }
     out.push_str("\n## Scalar functions\n\n| function | status |\n|---|---|\n");
     let mut scalars: Vec<&str> = kql_functions::catalog::scalar_function_names()
         .chain(kql_planner::window_function_names().iter().copied())
@@ -153,6 +163,7 @@ fn every_partial_note_names_a_supported_item() {
         .chain(kql_functions::aggregate::aggregate_names())
         .chain(kql_planner::window_function_names().iter().copied())
         .chain(kql_planner::planner_function_names().iter().copied())
+        .chain(kql_planner::evaluate_plugin_names().iter().copied())
         .collect();
     for (name, _) in PARTIAL {
         assert!(
