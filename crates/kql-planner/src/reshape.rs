@@ -51,7 +51,7 @@ fn named(expr: ast::Expr, name: Option<&str>, span: Span) -> ast::NamedExpr {
 
 /// `pivot(PivotColumn [, Aggregate(x)] [, Column, …])`: one row per value of
 /// the columns (all others by default), one column per value of the pivot
-/// column (in ascending order), holding the aggregate over those rows.
+/// column (in order of first appearance), holding the aggregate over those rows.
 /// The values are read by running the input while planning.
 pub fn pivot(
     p: &Planner<'_>,
@@ -128,10 +128,24 @@ pub fn pivot(
         expr::lower(p, scope, plan.schema(), &ident(&pivot_col.name, span))?,
         KustoType::String,
     );
+    // Value columns follow the values' first appearance, as Kusto's
+    // documented examples show (ARKANSAS before ARIZONA).
     let probe = build_plan(
         LogicalPlanBuilder::from(plan.clone())
-            .project(vec![as_text.expr.alias("__kql_pivot")])
-            .and_then(|b| b.distinct()),
+            .window(vec![
+                datafusion::functions_window::expr_fn::row_number().alias("__kql_row"),
+            ])
+            .and_then(|b| {
+                b.aggregate(
+                    vec![as_text.expr.alias("__kql_pivot")],
+                    vec![
+                        datafusion::functions_aggregate::expr_fn::min(col("__kql_row"))
+                            .alias("__kql_first"),
+                    ],
+                )
+            })
+            .and_then(|b| b.sort(vec![col("__kql_first").sort(true, false)]))
+            .and_then(|b| b.project(vec![col("__kql_pivot")])),
         span,
     )?;
     let batches = match p.resolver.execute(&probe) {
@@ -148,7 +162,6 @@ pub fn pivot(
             }
         }
     }
-    values.sort();
     values.dedup();
 
     let mut aggregates = Vec::new();

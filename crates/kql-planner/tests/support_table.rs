@@ -27,7 +27,7 @@ const PARTIAL: &[(&str, &str)] = &[
     ("scan", "output=last is not supported"),
     (
         "pivot",
-        "value columns in ascending order; aggregates count, sum, avg, min, max, dcount, make_list, make_set, make_bag; no output schema",
+        "value columns in order of first appearance; aggregates count, sum, avg, min, max, dcount, make_list, make_set, make_bag; no output schema",
     ),
     (
         "series_decompose",
