@@ -321,11 +321,16 @@ fn real_to_i64(f: f64) -> Option<i64> {
 /// long.MinValue, unlike the saturating conversion of column values.
 pub fn convert_folded(v: &KValue, ty: KustoType) -> KValue {
     match (v, ty) {
-        (KValue::Real(f) | KValue::Decimal(f), KustoType::Long | KustoType::Int)
+        (KValue::Real(f) | KValue::Decimal(f), KustoType::Long)
             if f.is_finite()
                 && !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(f) =>
         {
-            convert(&KValue::Long(i64::MIN), ty)
+            KValue::Long(i64::MIN)
+        }
+        (KValue::Real(f) | KValue::Decimal(f), KustoType::Int)
+            if f.is_finite() && !(-2_147_483_648.0..2_147_483_648.0).contains(f) =>
+        {
+            KValue::Int(i32::MIN)
         }
         _ => convert(v, ty),
     }
