@@ -187,7 +187,16 @@ pub fn plan_operator(
             declare,
             steps,
             span,
-        } => crate::scan::scan(p, scope, plan, match_id.as_ref(), declare, steps, *span)?,
+        } => crate::scan::scan(
+            p,
+            scope,
+            plan,
+            match_id.as_ref(),
+            declare,
+            steps,
+            &[],
+            *span,
+        )?,
         Operator::Partition {
             by, subquery, span, ..
         } => crate::partition::partition(p, scope, plan, by, subquery, *span)?,

@@ -67,6 +67,22 @@ pub fn partition(
                 &hidden_keys,
                 *s,
             )?,
+            // scan runs over each value's rows on its own.
+            Operator::Scan {
+                match_id,
+                declare,
+                steps,
+                span: s,
+            } => crate::scan::scan(
+                p,
+                &inner,
+                cur,
+                match_id.as_ref(),
+                declare,
+                steps,
+                &hidden_keys,
+                *s,
+            )?,
             Operator::Where { .. }
             | Operator::Extend { .. }
             | Operator::Parse { .. }
@@ -105,7 +121,7 @@ pub fn partition(
             }
             other => {
                 return Err(PlanError::at(
-                    "inside partition only where, extend, project, parse, mv-expand, sort, summarize, take and top are supported yet",
+                    "inside partition only where, extend, project, parse, mv-expand, sort, summarize, take, top and scan are supported yet",
                     op_span(other),
                 ));
             }

@@ -2,8 +2,8 @@
 //! assignments are lowered like any expression, over a schema that holds the
 //! current row, the declared columns and one copy of every column per step
 //! (`s.col`); `scan_eval` then walks the rows once, as a window function over
-//! the whole input, and lists the rows each record produces, which are
-//! unnested back into rows.
+//! the whole input (or over each partition of `partition by`), and lists the
+//! rows each record produces, which are unnested back into rows.
 
 use crate::expr::{self, col};
 use crate::operators::build_plan;
@@ -35,6 +35,7 @@ pub fn scan(
     match_id: Option<&ast::Ident>,
     declare: &[ast::ParamDecl],
     steps: &[ast::ScanStep],
+    partition_by: &[String],
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
     let inputs: Vec<(String, DataType)> = plan
@@ -168,6 +169,7 @@ pub fn scan(
         crate::scan_eval::scan_udwf(program),
         args,
     ))
+    .partition_by(partition_by.iter().map(|k| col(k)).collect())
     .order_by(order)
     .build()
     .map_err(|e| PlanError::datafusion(e, span))?;

@@ -4,7 +4,7 @@
 //! step holds a sequence and the condition holds over that sequence's state
 //! (the sequence moves on to step k), or when step k holds a sequence, or is
 //! the first step, and the condition holds over step k's own state (its
-//! state is replaced; the first step starts a new sequence and match id).
+//! state is replaced; an empty first step starts a new sequence and match id).
 //! Every match outputs the record, extended by the step's assignments,
 //! unless the step says `output=none`.
 
@@ -227,7 +227,11 @@ impl PartitionEvaluator for ScanEval {
                 if (k == 0 || state[k].is_some())
                     && self.matches(k, &mut record, state[k].as_ref())?
                 {
-                    let seq = if k == 0 {
+                    // The first step starts a sequence (and a match id) only
+                    // when it holds none: in Kusto's session example, every
+                    // record of a session matches the first step again and
+                    // keeps the session's id.
+                    let seq = if k == 0 && state[0].is_none() {
                         next_id += 1;
                         Sequence {
                             id: next_id - 1,

@@ -39,7 +39,7 @@ const PARTIAL: &[(&str, &str)] = &[
     ),
     (
         "partition",
-        "the subquery may use where, extend, project*, parse, mv-expand, sort, summarize, take and top; not the `{ … }` form",
+        "the subquery may use where, extend, project*, parse, mv-expand, sort, summarize, take, top and scan; not the `{ … }` form",
     ),
 ];
 
