@@ -28,7 +28,10 @@ Without -d/-t, kql queries the sample logs bundled in the binary.
 With no command on a terminal, kql opens the interactive shell.
 
 Environment:
-  KQL_THREADS=N  use at most N threads (default: one per core)",
+  KQL_THREADS=N      use at most N threads (default: one per core)
+  KQL_CACHE=off      do not keep an index of loaded files (default: on; an
+                     unchanged file is then not read twice by later queries)
+  KQL_CACHE_DIR=DIR  where that index lives (default: ~/.cache/kql)",
     exit_codes!()
 );
 

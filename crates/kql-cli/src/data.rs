@@ -15,6 +15,9 @@ const SKIPS_SHOWN: usize = 5;
 pub fn open_session(args: &DataArgs) -> anyhow::Result<Session> {
     let mut session = Session::new();
     session.set_strict(args.strict);
+    // A folder of logs is usually queried again and again: the first pass
+    // over each file is kept (KQL_CACHE=off turns this off).
+    session.set_index(true);
     if let Some(dir) = &args.workspace {
         session.load_workspace(dir)?;
     }

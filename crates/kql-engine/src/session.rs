@@ -69,7 +69,7 @@ impl Session {
             ctx,
             tables: BTreeMap::new(),
             reports: Vec::new(),
-            options: IngestOptions { strict: false },
+            options: IngestOptions::default(),
             run: Default::default(),
         }
     }
@@ -77,6 +77,12 @@ impl Session {
     /// `--strict`: a record that cannot be read fails the load instead of being skipped.
     pub fn set_strict(&mut self, strict: bool) {
         self.options.strict = strict;
+    }
+
+    /// Whether loads keep and reuse the index of each file in the user's
+    /// cache folder (see [`kql_ingest::IngestOptions::index`]); off by default.
+    pub fn set_index(&mut self, on: bool) {
+        self.options.index = on;
     }
 
     /// Registers any DataFusion table provider under a Kusto table name.

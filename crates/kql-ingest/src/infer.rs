@@ -139,6 +139,31 @@ impl Layout {
 }
 
 impl TableStats {
+    /// Stats as [`crate::index`] stored them; the name maps are derived.
+    pub(crate) fn rebuild(
+        known: Vec<Known>,
+        extras: Vec<ExtraStat>,
+        value_issues: Issues,
+        notes: Issues,
+    ) -> TableStats {
+        let mut stats = TableStats {
+            known,
+            value_issues,
+            notes,
+            ..TableStats::default()
+        };
+        for (i, e) in extras.iter().enumerate() {
+            let map = if e.diag {
+                &mut stats.diag
+            } else {
+                &mut stats.plain
+            };
+            map.insert(e.name.clone(), i);
+        }
+        stats.extras = extras;
+        stats
+    }
+
     pub(crate) fn add_known(&mut self, k: Known) {
         if !self.known.contains(&k) {
             self.known.push(k);

@@ -32,6 +32,7 @@ mod datetime;
 mod discover;
 mod error;
 mod fastjson;
+mod index;
 mod infer;
 mod load;
 mod provider;
@@ -46,7 +47,8 @@ use std::sync::Arc;
 
 pub use discover::{discover, find_files};
 pub use error::IngestError;
-pub use load::{Input, Loaded, load};
+pub use index::cache_dir as index_dir;
+pub use load::{Input, Loaded, load, load_indexed};
 pub use provider::JsonTable;
 
 /// How loading treats input it cannot use.
@@ -54,6 +56,10 @@ pub use provider::JsonTable;
 pub struct IngestOptions {
     /// Fail on the first bad line or record instead of skipping and reporting it.
     pub strict: bool,
+    /// Keep what loading learns about each file in the user's cache folder
+    /// ([`index_dir`]), and reuse it while the file is unchanged: a later
+    /// load of the same logs skips its first pass over them.
+    pub index: bool,
 }
 
 /// One input of a table.

@@ -67,7 +67,22 @@ pub(crate) struct Rec {
 /// In strict mode the first skipped record or unconvertible value — by
 /// input order, then line — is an error.
 pub fn load(inputs: Vec<Input>, opts: &IngestOptions) -> Result<Loaded, IngestError> {
-    load_with(inputs, opts, true)
+    let dir = if opts.index {
+        crate::index::cache_dir()
+    } else {
+        None
+    };
+    load_with(inputs, opts, true, dir.as_deref())
+}
+
+/// [`load`], keeping the index of each file in `index_dir` (see
+/// [`IngestOptions::index`]) whatever the options and environment say.
+pub fn load_indexed(
+    inputs: Vec<Input>,
+    opts: &IngestOptions,
+    index_dir: &Path,
+) -> Result<Loaded, IngestError> {
+    load_with(inputs, opts, true, Some(index_dir))
 }
 
 /// `route: false` puts every record of an input in its named table as is
@@ -76,6 +91,7 @@ pub(crate) fn load_with(
     inputs: Vec<Input>,
     opts: &IngestOptions,
     route: bool,
+    index_dir: Option<&Path>,
 ) -> Result<Loaded, IngestError> {
     if inputs.is_empty() {
         return Err(IngestError::NoData {
@@ -85,7 +101,22 @@ pub(crate) fn load_with(
     let opened = inputs
         .par_iter()
         .enumerate()
-        .map(|(i, input)| open_source(i, input, route))
+        .map(|(i, input)| match (index_dir, &input.data) {
+            (Some(dir), SourceData::File(file)) => {
+                let label = input.data.label();
+                let key = crate::index::Key::new(&label, file, input.table.as_deref(), route);
+                let Some(key) = key else {
+                    return open_source(i, input, route);
+                };
+                if let Some(found) = crate::index::get(dir, &key, i) {
+                    return Ok(found);
+                }
+                let opened = open_source(i, input, route)?;
+                crate::index::put(dir, &key, &opened);
+                Ok(opened)
+            }
+            _ => open_source(i, input, route),
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let labels: Vec<String> = opened.iter().map(|o| o.source.label.clone()).collect();
 
@@ -154,13 +185,13 @@ struct Acc {
 
 /// Tables found in part of a source, in first-seen order.
 #[derive(Default)]
-struct Tables {
-    list: Vec<(String, TableStats, Vec<Rec>)>,
+pub(crate) struct Tables {
+    pub list: Vec<(String, TableStats, Vec<Rec>)>,
     index: HashMap<String, usize>,
 }
 
 impl Tables {
-    fn entry(&mut self, name: &str) -> &mut (String, TableStats, Vec<Rec>) {
+    pub(crate) fn entry(&mut self, name: &str) -> &mut (String, TableStats, Vec<Rec>) {
         let i = match self.index.get(name) {
             Some(&i) => i,
             None => {
@@ -260,14 +291,14 @@ fn is_blob_name(stem: &str) -> bool {
 }
 
 /// One source, read and routed.
-struct Opened {
-    source: Arc<Source>,
-    tables: Tables,
-    skipped: Issues,
-    values: Issues,
-    notes: Issues,
+pub(crate) struct Opened {
+    pub source: Arc<Source>,
+    pub tables: Tables,
+    pub skipped: Issues,
+    pub values: Issues,
+    pub notes: Issues,
     /// Where the source's problems are reported if none of it was read.
-    home: String,
+    pub home: String,
 }
 
 fn open_source(i: usize, input: &Input, route: bool) -> Result<Opened, IngestError> {

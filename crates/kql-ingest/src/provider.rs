@@ -53,7 +53,7 @@ impl JsonTable {
                 table: Some(String::new()),
             })
             .collect();
-        let mut loaded = load_with(inputs, opts, false)?;
+        let mut loaded = load_with(inputs, opts, false, None)?;
         if let Some((_, table)) = loaded.tables.pop() {
             return Ok(table);
         }

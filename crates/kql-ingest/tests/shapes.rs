@@ -120,7 +120,14 @@ async fn truncated_gzip_keeps_what_precedes_the_damage() {
         r.skipped[0]
     );
     assert_eq!(ids(t).await, one_to(2));
-    let err = JsonTable::open(vec![bad()], &IngestOptions { strict: true }).unwrap_err();
+    let err = JsonTable::open(
+        vec![bad()],
+        &IngestOptions {
+            strict: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert!(
         matches!(err, IngestError::Strict { ref input, .. } if input == "bad.gz"),
         "{err}"

@@ -15,7 +15,10 @@ fn sample(name: &str) -> JsonTable {
         .join(name);
     JsonTable::open(
         vec![SourceData::File(path)],
-        &IngestOptions { strict: true },
+        &IngestOptions {
+            strict: true,
+            ..Default::default()
+        },
     )
     .expect("sample data opens in strict mode")
 }

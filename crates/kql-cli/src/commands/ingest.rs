@@ -13,6 +13,7 @@ use std::path::PathBuf;
 pub async fn run(args: IngestArgs) -> anyhow::Result<()> {
     let options = IngestOptions {
         strict: args.strict,
+        ..IngestOptions::default()
     };
     let mut total = IngestSummary::default();
     for source in &args.sources {

@@ -26,7 +26,13 @@ pub fn try_open(text: &str) -> Result<JsonTable, IngestError> {
 }
 
 pub fn strict(text: &str) -> Result<JsonTable, IngestError> {
-    JsonTable::open(vec![src("t.json", text)], &IngestOptions { strict: true })
+    JsonTable::open(
+        vec![src("t.json", text)],
+        &IngestOptions {
+            strict: true,
+            ..Default::default()
+        },
+    )
 }
 
 pub fn field_names(table: &JsonTable) -> Vec<String> {
@@ -112,7 +118,13 @@ pub fn load_testdata(rel: &str, strict: bool) -> Result<kql_ingest::Loaded, Inge
         .into_iter()
         .map(|f| kql_ingest::Input::new(SourceData::File(f)))
         .collect();
-    kql_ingest::load(inputs, &IngestOptions { strict })
+    kql_ingest::load(
+        inputs,
+        &IngestOptions {
+            strict,
+            ..Default::default()
+        },
+    )
 }
 
 pub fn table<'a>(loaded: &'a kql_ingest::Loaded, name: &str) -> &'a JsonTable {
