@@ -343,7 +343,7 @@ fn open_source(i: usize, input: &Input, route: bool) -> Result<Opened, IngestErr
             .collect();
         source = Arc::new(Source {
             label,
-            body: Body::Mem(Arc::clone(&raw.data)),
+            body: Body::Mem(raw.data.share()),
             header: Some(header),
         });
         tables = Tables::default();
@@ -377,6 +377,7 @@ fn open_source(i: usize, input: &Input, route: bool) -> Result<Opened, IngestErr
             skipped.merge(out.skipped);
         }
     }
+    raw.data.recycle();
     // Faults found while splitting and while reading records come from
     // different passes; line order is what a reader of the report expects.
     skipped.sort();

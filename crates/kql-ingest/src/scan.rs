@@ -122,7 +122,8 @@ impl JsonScan {
                 part.source.label
             ))
         })?;
-        recs.chunks(BATCH_ROWS)
+        let batches = recs
+            .chunks(BATCH_ROWS)
             .map(|chunk| {
                 build_batch(
                     &part.source,
@@ -133,7 +134,9 @@ impl JsonScan {
                     &self.proj,
                 )
             })
-            .collect()
+            .collect();
+        piece.recycle();
+        batches
     }
 }
 

@@ -16,7 +16,7 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// A source's bytes and what had to be done to them.
 #[derive(Debug)]
 pub(crate) struct Raw {
-    pub data: Arc<[u8]>,
+    pub data: Bytes,
     /// Set when decompression stopped early: the bytes before the damage
     /// are kept, and this says what was lost.
     pub truncated: Option<String>,
@@ -31,18 +31,22 @@ pub(crate) struct Raw {
 /// multi-member decoder accepts concatenated gzip streams, which is what
 /// appending to a `.gz` log file produces.
 pub(crate) fn load(src: &SourceData) -> Result<Raw, IngestError> {
-    let raw: Arc<[u8]> = match src {
-        SourceData::File(path) => std::fs::read(path)
-            .map_err(|source| IngestError::Io {
-                path: path.clone(),
-                source,
-            })?
-            .into(),
-        SourceData::Bytes { data, .. } => Arc::clone(data),
+    let raw = match src {
+        SourceData::File(path) => {
+            let mut buf = pool::take();
+            File::open(path)
+                .and_then(|mut f| f.read_to_end(&mut buf))
+                .map_err(|source| IngestError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+            Bytes::Pooled(buf)
+        }
+        SourceData::Bytes { data, .. } => Bytes::Shared(Arc::clone(data)),
     };
     let gzip = raw.starts_with(&GZIP_MAGIC);
     let (data, truncated) = if gzip {
-        let mut out = Vec::new();
+        let mut out = pool::take();
         // `read_to_end` keeps what it decoded before an error: a blob cut off
         // mid-upload still yields its complete records.
         let truncated = MultiGzDecoder::new(&raw[..])
@@ -55,7 +59,8 @@ pub(crate) fn load(src: &SourceData) -> Result<Raw, IngestError> {
                     out.len()
                 )
             });
-        (Arc::from(out), truncated)
+        raw.recycle();
+        (Bytes::Pooled(out), truncated)
     } else {
         (raw, None)
     };
@@ -126,7 +131,7 @@ impl Body {
     /// How a scan will find `raw`'s bytes again: from the file when they are
     /// exactly what the file holds (after decompression).
     pub(crate) fn after_load(src: &SourceData, raw: &Raw) -> Body {
-        let keep = || Body::Mem(Arc::clone(&raw.data));
+        let keep = || Body::Mem(raw.data.share());
         let SourceData::File(path) = src else {
             return keep();
         };
@@ -153,7 +158,8 @@ impl Body {
             Body::Mem(data) => Ok(Piece::Shared(Arc::clone(data))),
             Body::File(stamp) => {
                 let mut file = stamp.open()?;
-                let mut buf = vec![0; range.len()];
+                let mut buf = pool::take();
+                buf.resize(range.len(), 0);
                 file.seek(SeekFrom::Start(range.start as u64))
                     .and_then(|_| file.read_exact(&mut buf))
                     .map_err(|e| format!("{}: {e}", stamp.path.display()))?;
@@ -164,7 +170,8 @@ impl Body {
             }
             Body::Gz(stamp) => {
                 let file = stamp.open()?;
-                let mut out = Vec::with_capacity(stamp.plain_len as usize);
+                let mut out = pool::take();
+                out.reserve(stamp.plain_len as usize);
                 MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 16, file))
                     .read_to_end(&mut out)
                     .map_err(|e| format!("{}: {e}", stamp.path.display()))?;
@@ -191,6 +198,13 @@ pub(crate) enum Piece {
 }
 
 impl Piece {
+    /// Hands a buffer back for the next read on this thread.
+    pub(crate) fn recycle(self) {
+        if let Piece::Owned { bytes, .. } = self {
+            pool::give_back(bytes);
+        }
+    }
+
     pub(crate) fn get(&self, start: usize, end: usize) -> Option<&[u8]> {
         match self {
             Piece::Shared(data) => data.get(start..end),
@@ -204,7 +218,7 @@ impl Piece {
 /// Replaces bytes that are not UTF-8 (a log written in Latin-1, a cut
 /// multi-byte character) by U+FFFD so that the rest of their record is
 /// still read, and says on which lines that happened.
-fn repair_utf8(data: Arc<[u8]>) -> (Arc<[u8]>, Vec<usize>) {
+fn repair_utf8(data: Bytes) -> (Bytes, Vec<usize>) {
     if std::str::from_utf8(&data).is_ok() {
         return (data, Vec::new());
     }
@@ -222,7 +236,78 @@ fn repair_utf8(data: Arc<[u8]>) -> (Arc<[u8]>, Vec<usize>) {
             }
         }
     }
-    (out.into(), lines)
+    data.recycle();
+    (Bytes::Pooled(out), lines)
+}
+
+/// A source's bytes: shared (embedded data) or in a buffer of this thread's
+/// pool.
+#[derive(Debug)]
+pub(crate) enum Bytes {
+    Shared(Arc<[u8]>),
+    Pooled(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Shared(a) => a,
+            Bytes::Pooled(v) => v,
+        }
+    }
+}
+
+impl Bytes {
+    /// The bytes as a shared copy, for a source that must stay in memory.
+    pub(crate) fn share(&self) -> Arc<[u8]> {
+        match self {
+            Bytes::Shared(a) => Arc::clone(a),
+            Bytes::Pooled(v) => Arc::from(&v[..]),
+        }
+    }
+
+    /// Hands a pooled buffer back for the next source read on this thread.
+    pub(crate) fn recycle(self) {
+        if let Bytes::Pooled(v) = self {
+            pool::give_back(v);
+        }
+    }
+}
+
+/// One reusable read buffer per thread. Sources and scan ranges are read
+/// into buffers of several megabytes, one after another on each thread;
+/// allocating each afresh makes the allocator keep freed ones around (a
+/// large buffer freed raises glibc's mmap threshold, so the next ones come
+/// from the heap and stay), which cost ~80 MB of peak memory on 1 GB of
+/// logs. Reusing one buffer per thread bounds that to the largest read.
+mod pool {
+    use std::cell::RefCell;
+
+    /// Buffers larger than this are freed rather than kept.
+    const KEEP_AT_MOST: usize = 256 << 20;
+
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(crate) fn take() -> Vec<u8> {
+        BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()))
+    }
+
+    pub(crate) fn give_back(mut v: Vec<u8>) {
+        if v.capacity() > KEEP_AT_MOST {
+            return;
+        }
+        v.clear();
+        BUFFER.with(|b| {
+            let mut b = b.borrow_mut();
+            if v.capacity() > b.capacity() {
+                *b = v;
+            }
+        });
+    }
 }
 
 #[cfg(test)]
@@ -231,9 +316,9 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_replaced_per_line() {
-        let (data, lines) = repair_utf8(Arc::from(
+        let (data, lines) = repair_utf8(Bytes::Shared(Arc::from(
             &b"{\"a\":\"ok\"}\n{\"a\":\"M\xfcller\xff\"}\n"[..],
-        ));
+        )));
         assert_eq!(lines, vec![2]);
         assert_eq!(
             std::str::from_utf8(&data).unwrap(),
