@@ -1,5 +1,6 @@
 //! Aggregates that collect values: `make_list`, `make_list_with_nulls`,
-//! `make_set` (first-seen order), `make_bag`, and nearest-rank `percentile`.
+//! `make_set` (first-seen order) and `make_bag` (percentiles keep typed
+//! numbers instead, in `percentile.rs`).
 //! The partial state is the collected values as one JSON array, so partial
 //! aggregates can be merged across partitions or machines.
 
@@ -21,9 +22,6 @@ pub enum CollectKind {
     ListWithNulls,
     Set,
     Bag,
-    Percentile,
-    /// The numbers themselves (for `percentiles_array`).
-    Numbers,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -46,8 +44,6 @@ impl AggregateUDFImpl for Collect {
             CollectKind::ListWithNulls => "kql_make_list_with_nulls",
             CollectKind::Set => "kql_make_set",
             CollectKind::Bag => "kql_make_bag",
-            CollectKind::Percentile => "kql_percentile",
-            CollectKind::Numbers => "kql_collect_numbers",
         }
     }
 
@@ -55,11 +51,8 @@ impl AggregateUDFImpl for Collect {
         &self.signature
     }
 
-    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
-        Ok(match self.kind {
-            CollectKind::Percentile => arg_types.first().cloned().unwrap_or(DataType::Float64),
-            _ => DataType::LargeUtf8,
-        })
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::LargeUtf8)
     }
 
     fn state_fields(&self, args: StateFieldsArgs<'_>) -> Result<Vec<FieldRef>> {
@@ -77,10 +70,9 @@ impl AggregateUDFImpl for Collect {
         ])
     }
 
-    fn accumulator(&self, args: AccumulatorArgs<'_>) -> Result<Box<dyn Accumulator>> {
+    fn accumulator(&self, _args: AccumulatorArgs<'_>) -> Result<Box<dyn Accumulator>> {
         Ok(Box::new(CollectAcc {
             kind: self.kind,
-            out: args.return_field.data_type().clone(),
             values: Vec::new(),
             seen: HashSet::new(),
             param: None,
@@ -91,19 +83,15 @@ impl AggregateUDFImpl for Collect {
 #[derive(Debug)]
 struct CollectAcc {
     kind: CollectKind,
-    out: DataType,
     values: Vec<Json>,
     seen: HashSet<String>,
-    /// The size limit (lists, sets) or the percentage (percentile).
+    /// The size limit.
     param: Option<f64>,
 }
 
 impl CollectAcc {
     fn limit(&self) -> usize {
-        match self.kind {
-            CollectKind::Percentile | CollectKind::Numbers => usize::MAX,
-            _ => self.param.map_or(1_048_576, |p| p.max(0.0) as usize),
-        }
+        self.param.map_or(1_048_576, |p| p.max(0.0) as usize)
     }
 
     fn push(&mut self, v: Json) {
@@ -119,7 +107,7 @@ impl CollectAcc {
                     }
                 }
             }
-            CollectKind::List | CollectKind::Percentile | CollectKind::Numbers => {
+            CollectKind::List => {
                 if !v.is_null() {
                     self.values.push(v);
                 }
@@ -146,16 +134,6 @@ impl CollectAcc {
     }
 }
 
-/// Percentile values are kept as plain numbers (datetimes and timespans as
-/// nanoseconds) so that the result converts back to the input's type.
-fn percentile_json(v: KValue) -> Json {
-    match v {
-        KValue::DateTime(t) | KValue::Timespan(t) | KValue::Long(t) => Json::from(t),
-        KValue::Int(i) => Json::from(i),
-        other => other.as_f64().map_or(Json::Null, crate::value::real_json),
-    }
-}
-
 impl Accumulator for CollectAcc {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let Some(data) = values.first() else {
@@ -178,11 +156,7 @@ impl Accumulator for CollectAcc {
                 }
                 continue;
             }
-            let j = match self.kind {
-                CollectKind::Percentile | CollectKind::Numbers => percentile_json(v),
-                _ => v.to_json(),
-            };
-            self.push(j);
+            self.push(v.to_json());
         }
         Ok(())
     }
@@ -219,7 +193,6 @@ impl Accumulator for CollectAcc {
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
         match self.kind {
-            CollectKind::Percentile => self.percentile(),
             CollectKind::Bag => {
                 let mut bag = serde_json::Map::new();
                 for v in &self.values {
@@ -239,30 +212,5 @@ impl Accumulator for CollectAcc {
 
     fn size(&self) -> usize {
         std::mem::size_of_val(self) + self.values.len() * 32
-    }
-}
-
-impl CollectAcc {
-    /// Nearest-rank percentile: the smallest value with at least p% of values ≤ it.
-    fn percentile(&self) -> Result<ScalarValue> {
-        let mut nums: Vec<f64> = self.values.iter().filter_map(Json::as_f64).collect();
-        let null = ScalarValue::try_from(&self.out)?;
-        if nums.is_empty() {
-            return Ok(null);
-        }
-        nums.sort_by(f64::total_cmp);
-        let p = self.param.unwrap_or(50.0).clamp(0.0, 100.0);
-        let rank = ((p / 100.0) * nums.len() as f64).ceil() as usize;
-        let v = nums[rank.saturating_sub(1).min(nums.len() - 1)];
-        Ok(match &self.out {
-            DataType::Int32 => ScalarValue::Int32(Some(v as i32)),
-            DataType::Int64 => ScalarValue::Int64(Some(v as i64)),
-            DataType::Timestamp(_, tz) => {
-                ScalarValue::TimestampNanosecond(Some(v as i64), tz.clone())
-            }
-            DataType::Duration(_) => ScalarValue::DurationNanosecond(Some(v as i64)),
-            DataType::Float64 => ScalarValue::Float64(Some(v)),
-            other => ScalarValue::Float64(Some(v)).cast_to(other)?,
-        })
     }
 }

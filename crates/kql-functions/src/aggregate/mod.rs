@@ -3,6 +3,7 @@
 //! nearest-rank `percentile`). Naming of result columns is the planner's job.
 
 mod collect;
+mod percentile;
 pub mod series;
 
 use crate::KustoType;
@@ -15,6 +16,7 @@ use datafusion::logical_expr::{AggregateUDF, Expr, ExprFunctionExt, cast, lit};
 use std::sync::Arc;
 
 pub use collect::{CollectKind, collect_udaf};
+pub use percentile::{PercentileKind, percentile_udaf};
 
 pub type AggBuildFn = fn(Vec<Arg>) -> Result<Expr, String>;
 
@@ -91,11 +93,10 @@ pub fn all_udafs() -> Vec<Arc<AggregateUDF>> {
         CollectKind::ListWithNulls,
         CollectKind::Set,
         CollectKind::Bag,
-        CollectKind::Percentile,
-        CollectKind::Numbers,
     ]
     .into_iter()
     .map(collect_udaf)
+    .chain([PercentileKind::One, PercentileKind::Array].map(percentile_udaf))
     .chain(std::iter::once(series::series_udaf()))
     .collect()
 }
@@ -314,7 +315,7 @@ fn percentile(a: Vec<Arg>) -> Result<Expr, String> {
     if !x.ty.is_numeric() && !matches!(x.ty, KustoType::DateTime | KustoType::Timespan) {
         return Err(format!("percentile(): expected a number, got {}", x.ty));
     }
-    Ok(collect_udaf(CollectKind::Percentile).call(vec![x.expr, cast(p.expr, DataType::Float64)]))
+    Ok(percentile_udaf(PercentileKind::One).call(vec![x.expr, cast(p.expr, DataType::Float64)]))
 }
 
 fn make_bag_if(a: Vec<Arg>) -> Result<Expr, String> {
@@ -351,8 +352,7 @@ fn percentiles_array(a: Vec<Arg>) -> Result<Expr, String> {
             x.ty
         ));
     }
-    let values = collect_udaf(CollectKind::Numbers).call(vec![x.expr]);
-    let mut args = vec![values];
+    let mut args = vec![x.expr];
     args.extend(it.map(|p| cast(p.expr, DataType::Float64)));
-    Ok(crate::scalar::series::percentiles_of(args))
+    Ok(percentile_udaf(PercentileKind::Array).call(args))
 }
