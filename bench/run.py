@@ -541,7 +541,13 @@ def main():
     ap.add_argument("--scaling", action="store_true",
                     help="also run Q1-Q4 on raw with 1 and 2 threads at each size")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before a run is killed")
+    ap.add_argument("--bin-dir", help="take kql and kql-gen from here instead of target/release "
+                    "(e.g. a copy, so a rebuild during a long run cannot swap the binary)")
     args = ap.parse_args()
+    global KQL, KQL_GEN
+    if args.bin_dir:
+        KQL, KQL_GEN = os.path.join(args.bin_dir, "kql"), os.path.join(args.bin_dir, "kql-gen")
+        args.no_build = True
     cmdline = "python3 bench/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     args.queries = [q.strip().upper() for q in args.queries.split(",") if q.strip()]

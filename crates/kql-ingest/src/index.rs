@@ -93,6 +93,9 @@ impl<'a> Key<'a> {
         h["format"] == json!(FORMAT)
             && h["kql"] == json!(env!("CARGO_PKG_VERSION"))
             && h["path"] == json!(self.path)
+            // Tables of records whose content names none come from the path
+            // as given (its folders, its file name).
+            && h["label"] == json!(self.label)
             && h["forced"] == json!(self.forced)
             && h["route"] == json!(self.route)
     }
@@ -189,6 +192,7 @@ pub(crate) fn put(dir: &Path, key: &Key<'_>, opened: &Opened) {
         "format": FORMAT,
         "kql": env!("CARGO_PKG_VERSION"),
         "path": key.path,
+        "label": key.label,
         "forced": key.forced,
         "route": key.route,
         "len": stamp.len,

@@ -135,3 +135,33 @@ async fn an_unchanged_file_is_not_read_again() {
     assert_eq!(load(&files, Some(index.path())).reports[0].1.records, 1);
     assert_eq!(load(&files, None).reports[0].1.records, 2);
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_same_file_under_another_name_is_routed_by_that_name() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let index = tempfile::tempdir().expect("tempdir");
+    let folder = data.path().join("insights-logs-gatewaylogs").join("y=2026");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    // No category: only the container the blob sits in names its table.
+    let blob = folder.join("PT1H.json");
+    std::fs::write(
+        &blob,
+        "{\"time\":\"2026-11-25T10:00:00Z\",\"durationMs\":5}\n",
+    )
+    .expect("write");
+    let link = data.path().join("other.json");
+    std::os::unix::fs::symlink(&blob, &link).expect("symlink");
+
+    let names = |l: &Loaded| {
+        table_names(l)
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    let by_blob = load(std::slice::from_ref(&blob), Some(index.path()));
+    assert_eq!(names(&by_blob), ["ApiManagementGatewayLogs"]);
+    let by_link = load(std::slice::from_ref(&link), Some(index.path()));
+    assert_eq!(names(&by_link), names(&load(&[link], None)));
+    assert_eq!(names(&by_link), ["other"]);
+}
