@@ -427,7 +427,14 @@ impl<T: Num> GroupsAccumulator for Groups<T> {
 
     fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
         let groups = emit_to.take_needed(&mut self.values);
-        let mut state = vec![Self::values_state(&groups)];
+        let lengths: Vec<usize> = groups.iter().map(Vec::len).collect();
+        let mut flat = Vec::with_capacity(lengths.iter().sum());
+        // Each group's vector is freed once copied, so the values are not held
+        // twice over while the state is built.
+        for g in groups {
+            flat.extend_from_slice(&g);
+        }
+        let mut state = vec![list_array(lengths, flat)];
         for p in &mut self.params {
             state.push(Arc::new(Float64Array::from(emit_to.take_needed(p))) as ArrayRef);
         }
