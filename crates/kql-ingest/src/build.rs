@@ -71,7 +71,7 @@ pub(crate) fn build_batch(
         let rec_text = rec
             .start
             .checked_sub(base)
-            .and_then(|start| text.get(start..rec.end - base))
+            .and_then(|start| text.get(start..rec.end() - base))
             .ok_or_else(|| again("outside the bytes read".to_owned()))?;
         let val = match &source.header {
             Some(header) => crate::csv::parse_record(header, rec_text.as_bytes()).map_err(again)?,

@@ -245,16 +245,17 @@ fn mapping_of(code: u8) -> Option<Mapping> {
 
 fn encode_rec(r: &Rec, out: &mut Vec<u8>) {
     out.extend_from_slice(&(r.start as u64).to_le_bytes());
-    out.extend_from_slice(&((r.end - r.start) as u32).to_le_bytes());
+    out.extend_from_slice(&r.len.to_le_bytes());
     out.push(mapping_code(r.mapping));
 }
 
 fn decode_rec(b: &[u8]) -> Option<Rec> {
     let start = usize::try_from(u64::from_le_bytes(b[0..8].try_into().ok()?)).ok()?;
-    let len = u32::from_le_bytes(b[8..12].try_into().ok()?) as usize;
+    let len = u32::from_le_bytes(b[8..12].try_into().ok()?);
+    start.checked_add(len as usize)?;
     Some(Rec {
         start,
-        end: start.checked_add(len)?,
+        len,
         mapping: mapping_of(b[12])?,
     })
 }

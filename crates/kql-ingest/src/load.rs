@@ -56,11 +56,18 @@ pub(crate) struct Source {
 }
 
 /// A record: its span in its source and how its fields map to columns.
+/// Sixteen bytes: tables keep one per record (10 GB of logs hold ~9 M).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Rec {
     pub start: usize,
-    pub end: usize,
+    pub len: u32,
     pub mapping: Mapping,
+}
+
+impl Rec {
+    pub(crate) fn end(&self) -> usize {
+        self.start + self.len as usize
+    }
 }
 
 /// Reads `inputs` and routes each record to its table (see the crate docs).
@@ -98,26 +105,40 @@ pub(crate) fn load_with(
             what: "an empty list of sources".to_owned(),
         });
     }
-    let opened = inputs
-        .par_iter()
-        .enumerate()
-        .map(|(i, input)| match (index_dir, &input.data) {
-            (Some(dir), SourceData::File(file)) => {
-                let label = input.data.label();
-                let key = crate::index::Key::new(&label, file, input.table.as_deref(), route);
-                let Some(key) = key else {
-                    return open_source(i, input, route);
-                };
+    let open = |i: usize, parallel: bool| -> Result<Opened, IngestError> {
+        let input = &inputs[i];
+        if let (Some(dir), SourceData::File(file)) = (index_dir, &input.data) {
+            let label = input.data.label();
+            if let Some(key) = crate::index::Key::new(&label, file, input.table.as_deref(), route) {
                 if let Some(found) = crate::index::get(dir, &key, i) {
                     return Ok(found);
                 }
-                let opened = open_source(i, input, route)?;
+                let opened = open_source(i, input, route, parallel)?;
                 crate::index::put(dir, &key, &opened);
-                Ok(opened)
+                return Ok(opened);
             }
-            _ => open_source(i, input, route),
-        })
+        }
+        open_source(i, input, route, parallel)
+    };
+    // Small sources are opened side by side, each on one thread; a large
+    // one is opened alone with all threads on its records. Either way only
+    // about one source per thread is in memory at a time — opening several
+    // large files at once (as nested parallelism would, stealing work) made
+    // peak memory grow with the file size times the files in flight.
+    let (large, small): (Vec<usize>, Vec<usize>) =
+        (0..inputs.len()).partition(|&i| is_large(&inputs[i].data));
+    let mut opened: Vec<Option<Opened>> = (0..inputs.len()).map(|_| None).collect();
+    let done = small
+        .into_par_iter()
+        .map(|i| open(i, false).map(|o| (i, o)))
         .collect::<Result<Vec<_>, _>>()?;
+    for (i, o) in done {
+        opened[i] = Some(o);
+    }
+    for i in large {
+        opened[i] = Some(open(i, true)?);
+    }
+    let opened: Vec<Opened> = opened.into_iter().flatten().collect();
     let labels: Vec<String> = opened.iter().map(|o| o.source.label.clone()).collect();
 
     let mut accs: BTreeMap<String, Acc> = BTreeMap::new();
@@ -138,7 +159,7 @@ pub(crate) fn load_with(
             if !recs.is_empty() {
                 acc.parts.push(Part {
                     source: Arc::clone(&o.source),
-                    recs: recs.into(),
+                    recs: Arc::new(recs),
                 });
             }
         }
@@ -301,7 +322,27 @@ pub(crate) struct Opened {
     pub home: String,
 }
 
-fn open_source(i: usize, input: &Input, route: bool) -> Result<Opened, IngestError> {
+/// Sources from this size on are opened one at a time, with every thread
+/// on their records (see [`load_with`]).
+const LARGE_SOURCE: u64 = 32 << 20;
+
+fn is_large(data: &SourceData) -> bool {
+    let size = match data {
+        SourceData::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        SourceData::Bytes { data, .. } => data.len() as u64,
+    };
+    // Compressed logs hold ~10 times their size.
+    let gz = data.label().ends_with(".gz");
+    size.saturating_mul(if gz { 10 } else { 1 }) >= LARGE_SOURCE
+}
+
+/// Opens one source; `parallel` spreads its records over the threads.
+fn open_source(
+    i: usize,
+    input: &Input,
+    route: bool,
+    parallel: bool,
+) -> Result<Opened, IngestError> {
     let label = input.data.label();
     let naming = Naming::new(&label, input.table.clone(), route);
     let raw = source::load(&input.data)?;
@@ -336,11 +377,13 @@ fn open_source(i: usize, input: &Input, route: bool) -> Result<Opened, IngestErr
         // CSV exports are small and their records span quoted newlines:
         // they stay in memory rather than being re-read by range.
         let header = doc.header;
-        let outs: Vec<ChunkOut> = doc
-            .records
-            .par_chunks(CHUNK)
-            .map(|recs| csv_chunk(i, &raw.data, &header, recs, &naming))
-            .collect();
+        let chunk =
+            |recs: &[(usize, usize, usize)]| csv_chunk(i, &raw.data, &header, recs, &naming);
+        let outs: Vec<ChunkOut> = if parallel {
+            doc.records.par_chunks(CHUNK).map(chunk).collect()
+        } else {
+            doc.records.chunks(CHUNK).map(chunk).collect()
+        };
         source = Arc::new(Source {
             label,
             body: Body::Mem(raw.data.share()),
@@ -361,11 +404,12 @@ fn open_source(i: usize, input: &Input, route: bool) -> Result<Opened, IngestErr
         // Checked once here (bad bytes were already replaced), so records
         // are parsed as text without checking each string again.
         let text = std::str::from_utf8(&raw.data).ok();
-        let outs: Vec<ChunkOut> = split
-            .items
-            .par_chunks(CHUNK)
-            .map(|items| json_chunk(i, &raw.data, text, items, &naming))
-            .collect();
+        let chunk = |items: &[Item]| json_chunk(i, &raw.data, text, items, &naming);
+        let outs: Vec<ChunkOut> = if parallel {
+            split.items.par_chunks(CHUNK).map(chunk).collect()
+        } else {
+            split.items.chunks(CHUNK).map(chunk).collect()
+        };
         source = Arc::new(Source {
             label,
             body: Body::after_load(&input.data, &raw),
@@ -378,6 +422,10 @@ fn open_source(i: usize, input: &Input, route: bool) -> Result<Opened, IngestErr
         }
     }
     raw.data.recycle();
+    // Kept for the table's lifetime: growth slack would be a third more.
+    for (_, _, recs) in &mut tables.list {
+        recs.shrink_to_fit();
+    }
     // Faults found while splitting and while reading records come from
     // different passes; line order is what a reader of the report expects.
     skipped.sort();
@@ -406,6 +454,12 @@ impl ChunkOut {
         rec: &Val<'_>,
         naming: &Naming,
     ) {
+        let Ok(len) = u32::try_from(span.1 - span.0) else {
+            self.skipped.push(src, line, || {
+                "a record larger than 4 GiB is not read".to_owned()
+            });
+            return;
+        };
         let (table, mapping) = naming.route(rec);
         let (_, stats, recs) = self.tables.entry(table);
         if let Some(k) = mapping.known() {
@@ -414,7 +468,7 @@ impl ChunkOut {
         azure::map(mapping, rec, &mut Observer::new(stats, src, line));
         recs.push(Rec {
             start: span.0,
-            end: span.1,
+            len,
             mapping,
         });
     }

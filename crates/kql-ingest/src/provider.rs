@@ -37,7 +37,9 @@ pub struct JsonTable {
 #[derive(Clone)]
 pub(crate) struct Part {
     pub source: Arc<Source>,
-    pub recs: Arc<[Rec]>,
+    /// A `Vec` behind the `Arc`: turning it into `Arc<[Rec]>` would copy
+    /// millions of records at once.
+    pub recs: Arc<Vec<Rec>>,
 }
 
 impl JsonTable {

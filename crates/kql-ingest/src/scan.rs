@@ -102,7 +102,7 @@ impl JsonScan {
                 })
                 .collect();
         }
-        let range = first.start..last.end;
+        let range = first.start..last.end();
         let piece = part
             .source
             .body
@@ -140,6 +140,34 @@ impl JsonScan {
     }
 }
 
+/// Bytes of source text a window of tasks may hold per thread; a window of
+/// whole gzip sources would otherwise hold as many decompressed files.
+const WINDOW_BYTES_PER_THREAD: usize = 32 << 20;
+
+impl JsonScan {
+    /// How many of `tasks` form the next window: at most `width`, and no
+    /// more bytes than the budget unless it is a single task.
+    fn window(&self, tasks: &[Task], width: usize) -> usize {
+        let budget = WINDOW_BYTES_PER_THREAD * rayon::current_num_threads().max(1);
+        let mut bytes = 0;
+        let mut n = 0;
+        for t in tasks.iter().take(width) {
+            let part = &self.parts[t.part];
+            let recs = &part.recs[t.rows.clone()];
+            bytes += match (part.source.body.whole_only(), recs.first(), recs.last()) {
+                (true, _, _) => part.source.body.plain_len(),
+                (false, Some(first), Some(last)) => last.end() - first.start,
+                _ => 0,
+            };
+            if n > 0 && bytes > budget {
+                break;
+            }
+            n += 1;
+        }
+        n.max(1)
+    }
+}
+
 impl PartitionStream for JsonScan {
     fn schema(&self) -> &SchemaRef {
         &self.proj.schema
@@ -158,7 +186,11 @@ impl PartitionStream for JsonScan {
         builder.spawn_blocking(move || {
             // A window of tasks is built in parallel, then sent in order;
             // the next window starts while the consumer works on this one.
-            for window in scan.tasks.chunks(width) {
+            let mut rest = &scan.tasks[..];
+            while !rest.is_empty() {
+                let n = scan.window(rest, width);
+                let (window, later) = rest.split_at(n);
+                rest = later;
                 let built: Vec<Result<Vec<RecordBatch>>> =
                     window.par_iter().map(|t| scan.run(t)).collect();
                 for batches in built {

@@ -145,6 +145,14 @@ impl Body {
         }
     }
 
+    /// The size of the whole (decompressed) source.
+    pub(crate) fn plain_len(&self) -> usize {
+        match self {
+            Body::Mem(data) => data.len(),
+            Body::File(stamp) | Body::Gz(stamp) => stamp.plain_len as usize,
+        }
+    }
+
     /// Whether reading a range costs reading the whole source (gzip cannot
     /// seek), so a scan should read it once for all its records.
     pub(crate) fn whole_only(&self) -> bool {
