@@ -120,13 +120,17 @@ pub(crate) fn load_with(
         }
         open_source(i, input, route, parallel)
     };
-    // Small sources are opened side by side, each on one thread; a large
-    // one is opened alone with all threads on its records. Either way only
-    // about one source per thread is in memory at a time — opening several
-    // large files at once (as nested parallelism would, stealing work) made
-    // peak memory grow with the file size times the files in flight.
+    // Sources are opened side by side, one per thread, except large ones
+    // too few to occupy every thread: those are opened one at a time with
+    // all threads on their records. Either way at most about one source
+    // per thread is in memory — nested parallelism (a thread waiting on a
+    // file's chunks steals another file) opened many large files at once,
+    // and peak memory grew with file size times files in flight.
+    let sizes: Vec<u64> = inputs.iter().map(|i| text_size(&i.data)).collect();
     let (large, small): (Vec<usize>, Vec<usize>) =
-        (0..inputs.len()).partition(|&i| is_large(&inputs[i].data));
+        (0..inputs.len()).partition(|&i| sizes[i] >= LARGE_SOURCE);
+    let threads = rayon::current_num_threads();
+    let largest = large.iter().map(|&i| sizes[i]).max().unwrap_or(0);
     let mut opened: Vec<Option<Opened>> = (0..inputs.len()).map(|_| None).collect();
     let done = small
         .into_par_iter()
@@ -135,8 +139,20 @@ pub(crate) fn load_with(
     for (i, o) in done {
         opened[i] = Some(o);
     }
-    for i in large {
-        opened[i] = Some(open(i, true)?);
+    if large.len() >= threads && largest.saturating_mul(threads as u64) <= LARGE_IN_FLIGHT {
+        // Enough of them to keep every thread busy, one file each, and
+        // small enough to hold one per thread.
+        let done = large
+            .into_par_iter()
+            .map(|i| open(i, false).map(|o| (i, o)))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (i, o) in done {
+            opened[i] = Some(o);
+        }
+    } else {
+        for i in large {
+            opened[i] = Some(open(i, true)?);
+        }
     }
     let opened: Vec<Opened> = opened.into_iter().flatten().collect();
     let labels: Vec<String> = opened.iter().map(|o| o.source.label.clone()).collect();
@@ -322,18 +338,22 @@ pub(crate) struct Opened {
     pub home: String,
 }
 
-/// Sources from this size on are opened one at a time, with every thread
-/// on their records (see [`load_with`]).
+/// Sources from this size on are opened with care for memory (see
+/// [`load_with`]).
 const LARGE_SOURCE: u64 = 32 << 20;
+/// Large sources are opened side by side only while one per thread fits
+/// in this many bytes.
+const LARGE_IN_FLIGHT: u64 = 1 << 30;
 
-fn is_large(data: &SourceData) -> bool {
+/// About how many bytes of text a source holds.
+fn text_size(data: &SourceData) -> u64 {
     let size = match data {
         SourceData::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
         SourceData::Bytes { data, .. } => data.len() as u64,
     };
     // Compressed logs hold ~10 times their size.
     let gz = data.label().ends_with(".gz");
-    size.saturating_mul(if gz { 10 } else { 1 }) >= LARGE_SOURCE
+    size.saturating_mul(if gz { 10 } else { 1 })
 }
 
 /// Opens one source; `parallel` spreads its records over the threads.
