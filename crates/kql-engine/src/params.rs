@@ -4,11 +4,9 @@
 
 use crate::time_range::TimeRange;
 use crate::{EngineError, QueryResult, Session};
-use datafusion::arrow::datatypes::SchemaRef;
 use kql_functions::KustoType;
 use kql_functions::value::KValue;
 use kql_syntax::ast;
-use std::sync::Arc;
 
 /// No parameter values: every declared parameter keeps its default.
 pub const NO_PARAMS: &[(&str, &str)] = &[];
@@ -193,14 +191,7 @@ impl Session {
         params: &[(K, V)],
     ) -> Result<QueryResult, EngineError> {
         let planned = self.plan_with_params(text, params)?;
-        let df = self.context().execute_logical_plan(planned.plan).await?;
-        let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
-        let batches = df.collect().await?;
-        Ok(QueryResult {
-            schema,
-            batches,
-            visualization: planned.visualization,
-        })
+        self.run_planned(planned).await
     }
 }
 

@@ -17,17 +17,27 @@ use std::sync::Arc;
 const QUERY_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// What a query returned: Arrow batches whose column types map to Kusto types,
-/// and the chart that `render` asked for, if any.
+/// and the chart that `render` asked for, if any. These fields are the first
+/// result table; a query ending in `facet` returns the others in `more`.
 #[derive(Debug, Clone)]
 pub struct QueryResult {
     pub schema: SchemaRef,
     pub batches: Vec<RecordBatch>,
     pub visualization: Option<Visualization>,
+    /// The result tables after the first, in order (each with an empty
+    /// `more` and no visualization); empty for a query with one table.
+    pub more: Vec<QueryResult>,
 }
 
 impl QueryResult {
+    /// Rows of the first table only (see [`QueryResult::tables`]).
     pub fn row_count(&self) -> usize {
         self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    /// Every result table in order: this one, then those in `more`.
+    pub fn tables(&self) -> impl Iterator<Item = &QueryResult> {
+        std::iter::once(self).chain(&self.more)
     }
 }
 
@@ -196,6 +206,34 @@ impl Session {
     /// Parses and plans a query without running it.
     pub fn plan(&self, text: &str) -> Result<kql_planner::PlannedQuery, EngineError> {
         self.plan_with_params(text, crate::NO_PARAMS)
+    }
+
+    /// Runs every result table of a planned query, in order.
+    pub(crate) async fn run_planned(
+        &self,
+        planned: kql_planner::PlannedQuery,
+    ) -> Result<QueryResult, EngineError> {
+        let mut first = self.run_plan(planned.plan, planned.visualization).await?;
+        for plan in planned.more {
+            first.more.push(self.run_plan(plan, None).await?);
+        }
+        Ok(first)
+    }
+
+    async fn run_plan(
+        &self,
+        plan: LogicalPlan,
+        visualization: Option<Visualization>,
+    ) -> Result<QueryResult, EngineError> {
+        let df = self.ctx.execute_logical_plan(plan).await?;
+        let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+        let batches = df.collect().await?;
+        Ok(QueryResult {
+            schema,
+            batches,
+            visualization,
+            more: Vec::new(),
+        })
     }
 
     /// Runs a query to completion.

@@ -29,6 +29,7 @@ const QUERIES: &[&str] = &[
     "datatable(a:long)[1]\n| extend b = a + 1, c = b * 2",
     "print x = 1 | extend missing = x",
     "print format_datetime(now(), 'yyyy-MM-ddTHH:mm')",
+    "datatable(a:long)[1]\n| facet by a with (take 1)\n| take 1",
 ];
 
 fn render_all() -> String {

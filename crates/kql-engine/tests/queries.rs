@@ -10,6 +10,9 @@
 //! <a text the error message must contain>             (error blocks)
 //! ```
 //!
+//! A query with several result tables (`facet`) lists each table's header
+//! and rows in order, with a `====` line between tables.
+//!
 //! separated by blank lines. Queries run on the bundled sample logs, so the
 //! files also pin what the sample data answers — unless the file starts with
 //! `# data: PATH[, PATH…]` (paths from the repository root), which loads those
@@ -101,32 +104,49 @@ fn run_block(session: &Session, b: &Block) -> Result<(), String> {
         }
         (_, Err(e)) => Err(format!("query failed:\n{}", e.render())),
         (kind, Ok(r)) => {
-            let (header, mut rows) = render(&r);
-            let mut want_rows: Vec<String> = b.expected.iter().skip(1).cloned().collect();
-            let want_header = b.expected.first().cloned().unwrap_or_default();
-            // Normalise the expected rows through serde_json so spacing does not matter.
-            want_rows = want_rows
-                .iter()
-                .map(|r| {
-                    serde_json::from_str::<serde_json::Value>(r)
-                        .map(|v| v.to_string())
-                        .unwrap_or_else(|_| r.clone())
-                })
-                .collect();
-            if kind == "query unordered" {
-                rows.sort();
-                want_rows.sort();
-            }
-            if header != want_header || rows != want_rows {
+            let wanted: Vec<&[String]> = b.expected.split(|l| l == "====").collect();
+            let got: Vec<&QueryResult> = r.tables().collect();
+            if wanted.len() != got.len() {
                 return Err(format!(
-                    "expected:\n{want_header}\n{}\ngot:\n{header}\n{}",
-                    want_rows.join("\n"),
-                    rows.join("\n")
+                    "expected {} result tables, got {}",
+                    wanted.len(),
+                    got.len()
                 ));
+            }
+            for (want, table) in wanted.iter().zip(got) {
+                check_table(kind, want, table)?;
             }
             Ok(())
         }
     }
+}
+
+/// Compares one result table with its expected header and rows.
+fn check_table(kind: &str, expected: &[String], r: &QueryResult) -> Result<(), String> {
+    let (header, mut rows) = render(r);
+    let mut want_rows: Vec<String> = expected.iter().skip(1).cloned().collect();
+    let want_header = expected.first().cloned().unwrap_or_default();
+    // Normalise the expected rows through serde_json so spacing does not matter.
+    want_rows = want_rows
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<serde_json::Value>(r)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|_| r.clone())
+        })
+        .collect();
+    if kind == "query unordered" {
+        rows.sort();
+        want_rows.sort();
+    }
+    if header != want_header || rows != want_rows {
+        return Err(format!(
+            "expected:\n{want_header}\n{}\ngot:\n{header}\n{}",
+            want_rows.join("\n"),
+            rows.join("\n")
+        ));
+    }
+    Ok(())
 }
 
 /// The session a file's queries run on: the sample, or its `# data:` logs.

@@ -9,6 +9,7 @@
 mod error;
 mod evaluate;
 mod expr;
+mod facet;
 mod functions;
 mod join;
 mod literal;
@@ -80,8 +81,12 @@ pub trait TableResolver {
 /// A planned query: the plan and the chart its `render` asked for.
 #[derive(Debug, Clone)]
 pub struct PlannedQuery {
+    /// The first (usually the only) result table.
     pub plan: LogicalPlan,
     pub visualization: Option<Visualization>,
+    /// The result tables after the first, in order: empty unless the query
+    /// ends with an operator returning several tables (`facet`).
+    pub more: Vec<LogicalPlan>,
 }
 
 pub struct Planner<'a> {
@@ -126,26 +131,68 @@ impl<'a> Planner<'a> {
     pub fn plan_query(&self, query: &ast::Query) -> Result<PlannedQuery, PlanError> {
         let mut scope = Scope::default();
         let mut result = None;
-        for statement in &query.statements {
+        // Only the final tabular statement may end with `facet`.
+        let last = query
+            .statements
+            .iter()
+            .rposition(|s| matches!(s, ast::Statement::Tabular(_)));
+        for (i, statement) in query.statements.iter().enumerate() {
             match statement {
                 ast::Statement::Let(l) => scope::bind_let(self, &mut scope, l)?,
                 ast::Statement::DeclareQueryParameters(params, _) => {
                     scope::bind_parameters(self, &mut scope, params)?
                 }
+                ast::Statement::Tabular(t) if Some(i) == last => {
+                    result = Some(self.plan_final(&mut scope, t)?);
+                }
                 ast::Statement::Tabular(t) => {
-                    result = Some(self.plan_tabular(&mut scope, t)?);
+                    let (plan, visualization) = self.plan_tabular(&mut scope, t)?;
+                    result = Some((plan, visualization, Vec::new()));
                 }
                 ast::Statement::Set { name, value, .. } => {
                     scope.options.insert(name.name.clone(), value.clone());
                 }
             }
         }
-        let (plan, visualization) = result
+        let (plan, visualization, more) = result
             .ok_or_else(|| PlanError::new("the query has no tabular expression to run", None))?;
         Ok(PlannedQuery {
             plan,
             visualization,
+            more,
         })
+    }
+
+    /// The query's final tabular expression: its result tables, of which
+    /// there are several when it ends with `facet`.
+    fn plan_final(
+        &self,
+        scope: &mut Scope,
+        t: &ast::TabularExpr,
+    ) -> Result<(LogicalPlan, Option<Visualization>, Vec<LogicalPlan>), PlanError> {
+        let Some((
+            ast::Operator::Facet {
+                columns,
+                with,
+                span,
+            },
+            before,
+        )) = t.operators.split_last()
+        else {
+            let (plan, visualization) = self.plan_tabular(scope, t)?;
+            return Ok((plan, visualization, Vec::new()));
+        };
+        let input = ast::TabularExpr {
+            source: t.source.clone(),
+            operators: before.to_vec(),
+            span: t.span,
+        };
+        let (plan, visualization) = self.plan_tabular(scope, &input)?;
+        let mut tables = facet::facet(self, scope, plan, columns, with)?.into_iter();
+        let first = tables
+            .next()
+            .ok_or_else(|| PlanError::at("facet needs a column", *span))?;
+        Ok((first, visualization, tables.collect()))
     }
 
     /// Lowers a tabular expression; the visualization of its last `render`, if any.

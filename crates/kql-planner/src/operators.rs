@@ -223,6 +223,9 @@ pub fn plan_operator(
                 ));
             }
         },
+        // The final `facet` of a query is planned by `Planner::plan_query`;
+        // one reaching here has operators (or a statement) after it.
+        Operator::Facet { span, .. } => return Err(crate::facet::not_last(*span)),
         Operator::Unsupported { name, span } => {
             return Err(PlanError::at(
                 format!("operator '{name}' is not supported yet"),

@@ -119,6 +119,7 @@ pub fn partition(
             | Operator::ProjectReorder { .. } => {
                 crate::operators::plan_operator(p, &mut inner, cur, op)?.0
             }
+            Operator::Facet { span: s, .. } => return Err(crate::facet::not_last(*s)),
             other => {
                 return Err(PlanError::at(
                     "inside partition only where, extend, project, parse, mv-expand, sort, summarize, take, top and scan are supported yet",

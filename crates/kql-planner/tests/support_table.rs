@@ -16,6 +16,10 @@ const PARTIAL: &[(&str, &str)] = &[
     ("summarize", "hint.* parameters are accepted and ignored"),
     ("join", "hint.* parameters are accepted and ignored"),
     ("top-nested", "`with others` is not supported"),
+    (
+        "facet",
+        "each column's values are sorted ascending (Kusto lists them in order of first appearance, which is not stable here)",
+    ),
     ("make-series", "kind=nonempty is not supported"),
     ("parse-kv", "only pair_delimiter and kv_delimiter options"),
     ("extract", "the typeof() argument is not supported"),

@@ -407,6 +407,15 @@ pub enum Operator {
         args: Vec<Expr>,
         span: Span,
     },
+    /// `facet by A, B [with (operators)]`: one result table per column (its
+    /// values and `count_A`), after the `with` pipe's table when there is one.
+    /// Its tables end the query: nothing can be piped after it.
+    Facet {
+        columns: Vec<Ident>,
+        /// The `with ( … )` operators, empty when there is no `with`.
+        with: Vec<Operator>,
+        span: Span,
+    },
     /// Any operator the parser recognized by name but does not model yet
     /// (`parse`, `make-series`, …): kept so the planner can say it is not supported.
     /// Its arguments are skipped (up to the next top-level `|`) and not kept;

@@ -650,6 +650,21 @@ impl Display for Operator {
                 comma_list(f, args)?;
                 f.write_char(')')
             }
+            Operator::Facet { columns, with, .. } => {
+                f.write_str("facet by ")?;
+                comma_list(f, columns)?;
+                if !with.is_empty() {
+                    f.write_str(" with (")?;
+                    for (i, op) in with.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(" | ")?;
+                        }
+                        write!(f, "{op}")?;
+                    }
+                    f.write_char(')')?;
+                }
+                Ok(())
+            }
             // The arguments of unmodeled operators are not kept.
             Operator::Unsupported { name, .. } => f.write_str(name),
         }

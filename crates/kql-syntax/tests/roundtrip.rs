@@ -155,6 +155,8 @@ const QUERIES: &[&str] = &[
     "T | invoke f(1, \"a\") | invoke g()",
     "T | partition hint.strategy=native by k (top 1 by v desc | extend x = 1)",
     "T | fork (where x > 1) (take 1)",
+    "T | facet by a",
+    "T | facet by a, ['b c'] with (where x > 1 | take 5)",
     "T | sample 10 | sample-distinct 3 of a",
     "(T | parse x with y:int) | count",
     // comments and whitespace

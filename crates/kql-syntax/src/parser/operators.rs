@@ -47,13 +47,13 @@ pub const SUPPORTED: &[&str] = &[
     "scan",
     "partition",
     "invoke",
+    "facet",
 ];
 
 /// Real Kusto operators that are recognized but not modeled: they become
 /// `Operator::Unsupported` so the planner can name them in its error.
 pub const UNSUPPORTED: &[&str] = &[
     "top-hitters",
-    "facet",
     "fork",
     "consume",
     "reduce",
@@ -161,6 +161,7 @@ impl<'a> Parser<'a> {
             "scan" => Self::scan,
             "partition" => Self::partition,
             "invoke" => Self::invoke,
+            "facet" => Self::facet,
             _ => return None,
         };
         Some(parse)

@@ -1,5 +1,6 @@
-//! `scan` (declared columns and the steps of its state machine) and
-//! `partition` (a subquery run per value of a column).
+//! `scan` (declared columns and the steps of its state machine),
+//! `partition` (a subquery run per value of a column) and `facet` (a count
+//! table per column, with an optional filter pipe).
 
 use super::{PResult, Parser, RESERVED_NAMES};
 use crate::ast::{Expr, ExprKind, Ident, Operator, ScanStep};
@@ -62,6 +63,29 @@ impl<'a> Parser<'a> {
             params,
             by,
             subquery,
+            span: self.span_from(start),
+        })
+    }
+
+    /// `facet by A, B [with (operators)]`
+    pub(super) fn facet(&mut self, start: usize) -> PResult<Operator> {
+        self.expect_kw("by")?;
+        let mut columns = vec![self.ident("column name")?];
+        while self.eat(",").is_some() {
+            columns.push(self.ident("column name")?);
+        }
+        let mut with = Vec::new();
+        if self.eat_kw("with").is_some() {
+            self.expect("(")?;
+            with.push(self.nested(Self::operator)?);
+            while self.eat("|").is_some() {
+                with.push(self.nested(Self::operator)?);
+            }
+            self.expect(")")?;
+        }
+        Ok(Operator::Facet {
+            columns,
+            with,
             span: self.span_from(start),
         })
     }
