@@ -170,7 +170,9 @@ impl ColBuilder {
             ColBuilder::Real(b) => b.append_null(),
             ColBuilder::DateTime(b) => b.append_null(),
             ColBuilder::Guid(b) => b.append_null(),
-            ColBuilder::Str(b) => b.append_null(),
+            // Kusto strings are never null: a missing string is "", and
+            // saying so in the schema spares every query a coalesce.
+            ColBuilder::Str(b) => b.append_value(""),
             ColBuilder::Dynamic(b, _) => b.append_null(),
         }
     }
@@ -178,7 +180,7 @@ impl ColBuilder {
     fn append(&mut self, cell: Cell<'_>, scratch: &mut Vec<u8>) {
         let ty = match self {
             ColBuilder::Str(b) => {
-                b.append_option(to_text(cell));
+                b.append_value(to_text(cell).as_deref().unwrap_or(""));
                 return;
             }
             ColBuilder::Dynamic(b, typed) => {

@@ -17,6 +17,7 @@ use crate::infer::{Issues, Layout, TableStats};
 use crate::load::{Input, Rec, Source, load_with};
 use crate::scan::{JsonScan, tasks};
 use crate::{IngestError, IngestOptions, IngestReport, Skipped, SourceData};
+use kql_functions::KustoType;
 
 /// A table over records of one or more sources. Opening read every record
 /// once to route it, settle the schema and account for bad input; each scan
@@ -177,7 +178,9 @@ fn schema_of(layout: &Layout) -> SchemaRef {
         layout
             .columns
             .iter()
-            .map(|c| Field::new(&c.name, c.ty.to_arrow(), true))
+            // Strings are built never null (see `ColBuilder`), which lets
+            // the planner skip turning nulls into "".
+            .map(|c| Field::new(&c.name, c.ty.to_arrow(), c.ty != KustoType::String))
             .collect::<Vec<_>>(),
     ))
 }
