@@ -239,7 +239,9 @@ pub struct QueryArgs {
     #[arg(long)]
     pub explain: bool,
 
-    /// Output format
+    /// Output format. A query with several result tables (`facet`) prints
+    /// them in order: table and csv with a blank line between tables, ndjson
+    /// every row of every table, json an array of the one-table objects
     #[arg(
         short = 'f',
         long = "format",

@@ -2,6 +2,8 @@
 //! reader of stdout has gone away.
 
 use anyhow::Context as _;
+use kql_engine::QueryResult;
+use kql_render::{OutputFormat, RenderOptions, write_result};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal as _, Write};
 use std::path::Path;
@@ -64,6 +66,69 @@ where
             out.flush()
                 .with_context(|| format!("cannot write '{}'", path.display()))
         }
+    }
+}
+
+/// Prints every result table of a query. One table prints exactly as
+/// `write_result` prints it. Several (`facet`) print one after another: a
+/// blank line between `table` and `csv` tables, `ndjson` rows back to back,
+/// and `json` as an array of the one-table objects, so a reader of `json`
+/// can tell one table from several by the first character.
+pub fn write_results(
+    out: &mut dyn Write,
+    result: &QueryResult,
+    format: OutputFormat,
+    max_width: Option<u16>,
+) -> anyhow::Result<()> {
+    let write_one = |out: &mut dyn Write, table: &QueryResult| {
+        let options = RenderOptions {
+            max_width,
+            visualization: table.visualization.as_ref(),
+        };
+        write_result(out, &table.schema, &table.batches, format, &options)
+            .map_err(anyhow::Error::new)
+    };
+    if result.more.is_empty() {
+        return write_one(out, result);
+    }
+    if format == OutputFormat::Json {
+        out.write_all(b"[")?;
+        for (i, table) in result.tables().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            // Each object is written with its own line end; inside the
+            // array the objects are separated by commas instead.
+            let mut object = Vec::new();
+            write_one(&mut object, table)?;
+            out.write_all(object.strip_suffix(b"\n").unwrap_or(&object))?;
+        }
+        out.write_all(b"]\n")?;
+        return Ok(());
+    }
+    for (i, table) in result.tables().enumerate() {
+        if i > 0 && format != OutputFormat::Ndjson {
+            out.write_all(b"\n")?;
+        }
+        write_one(out, table)?;
+    }
+    Ok(())
+}
+
+/// "(7 rows)", or with several result tables "(3 tables: 7, 2 and 5 rows)".
+pub fn rows_note(result: &QueryResult) -> String {
+    let counts: Vec<usize> = result.tables().map(QueryResult::row_count).collect();
+    match counts.as_slice() {
+        [rows] => format!("({rows} {})", if *rows == 1 { "row" } else { "rows" }),
+        [first @ .., last] => {
+            let first: Vec<String> = first.iter().map(usize::to_string).collect();
+            format!(
+                "({} tables: {} and {last} rows)",
+                counts.len(),
+                first.join(", ")
+            )
+        }
+        [] => String::new(),
     }
 }
 

@@ -3,11 +3,10 @@
 use crate::app::{UsageError, note};
 use crate::args::QueryArgs;
 use crate::data::open_query_session;
-use crate::output::{table_width, write_to};
+use crate::output::{rows_note, table_width, write_results, write_to};
+use anyhow::Context as _;
 use kql_engine::QueryResult;
-use kql_render::{
-    ChartError, ChartFormat, ChartOptions, OutputFormat, RenderOptions, write_chart, write_result,
-};
+use kql_render::{ChartError, ChartFormat, ChartOptions, OutputFormat, write_chart};
 use std::io::Read as _;
 use std::path::Path;
 
@@ -33,13 +32,9 @@ pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
         return write_chart_file(path, chart, size, &result);
     }
 
-    let options = RenderOptions {
-        max_width: table_width(args.output.as_deref()),
-        visualization: result.visualization.as_ref(),
-    };
+    let max_width = table_width(args.output.as_deref());
     write_to(args.output.as_deref(), |out| {
-        write_result(out, &result.schema, &result.batches, format, &options)
-            .map_err(|e| anyhow::Error::new(e).context("cannot print the result"))
+        write_results(out, &result, format, max_width).context("cannot print the result")
     })?;
 
     if is_table {
@@ -49,11 +44,7 @@ pub async fn run(args: QueryArgs) -> anyhow::Result<()> {
                 chart.kind
             ));
         }
-        let rows = result.row_count();
-        note(&format!(
-            "({rows} {})",
-            if rows == 1 { "row" } else { "rows" }
-        ));
+        note(&rows_note(&result));
     }
     Ok(())
 }

@@ -9,11 +9,11 @@ use crate::app::{describe, note};
 use crate::args::ShellArgs;
 use crate::commands::{schema, tables, templates as list};
 use crate::data::open_query_session;
-use crate::output::{color_enabled, table_width, write_to};
+use crate::output::{color_enabled, rows_note, table_width, write_results, write_to};
 use crate::templates::{Catalog, closest, user_dir};
 use helper::{COMMANDS, KqlHelper, Names};
 use kql_engine::Session;
-use kql_render::{OutputFormat, RenderOptions, write_result};
+use kql_render::OutputFormat;
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::{Cmd, CompletionType, Config, Editor, EventHandler, KeyCode, KeyEvent, Modifiers};
@@ -203,19 +203,9 @@ async fn run_query(session: &Arc<Session>, text: &str, params: &[(String, String
         }
         Some(Ok(Ok(result))) => result,
     };
-    let options = RenderOptions {
-        max_width: table_width(None),
-        visualization: result.visualization.as_ref(),
-    };
+    let max_width = table_width(None);
     let printed = write_to(None, |out| {
-        write_result(
-            out,
-            &result.schema,
-            &result.batches,
-            OutputFormat::Table,
-            &options,
-        )
-        .map_err(anyhow::Error::new)
+        write_results(out, &result, OutputFormat::Table, max_width)
     });
     if let Err(e) = printed {
         report(&e);
@@ -227,11 +217,7 @@ async fn run_query(session: &Arc<Session>, text: &str, params: &[(String, String
             chart.kind
         ));
     }
-    let rows = result.row_count();
-    note(&format!(
-        "({rows} {})",
-        if rows == 1 { "row" } else { "rows" }
-    ));
+    note(&rows_note(&result));
 }
 
 fn report(error: &anyhow::Error) {
