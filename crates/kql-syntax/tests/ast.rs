@@ -337,3 +337,35 @@ fn sources() {
         matches!(&query.statements[0], Statement::DeclareQueryParameters(p, _) if p.len() == 1)
     );
 }
+
+#[test]
+fn facet_keeps_its_columns_and_with_pipe() {
+    let text = "T | facet by a, b with (where x > 1 | take 5) ";
+    let query = parse(text);
+    let Operator::Facet {
+        columns,
+        with,
+        span,
+    } = &last_tabular(&query).operators[0]
+    else {
+        panic!("{query:?}");
+    };
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert!(matches!(
+        with.as_slice(),
+        [Operator::Where { .. }, Operator::Take { .. }]
+    ));
+    assert_eq!(
+        &text[span.start..span.end],
+        "facet by a, b with (where x > 1 | take 5)"
+    );
+
+    let query = parse("T | facet by a");
+    assert!(matches!(
+        &last_tabular(&query).operators[0],
+        Operator::Facet { with, .. } if with.is_empty()
+    ));
+    assert!(parse_query("T | facet a").is_err(), "`by` is required");
+    assert!(parse_query("T | facet by a with ()").is_err());
+}
