@@ -142,8 +142,13 @@ fn skip_ws(doc: &[u8], pos: usize, limit: usize) -> Option<usize> {
     (pos..limit).find(|&i| !is_ws(doc[i]))
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(haystack, needle).is_some()
+/// Whether an item mentions `"records"`. Asked of every record, so the
+/// searcher is built once rather than per call (building it cost more than
+/// searching a log line).
+fn mentions_records(haystack: &[u8]) -> bool {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"records\""));
+    FINDER.find(haystack).is_some()
 }
 
 /// Splits a whole document into candidate records.
@@ -368,7 +373,7 @@ pub(crate) fn walk_array(
 /// which inference will report — is `None` and treated as a record.
 pub(crate) fn envelope(doc: &[u8], item: Item) -> Option<Spans> {
     let Item { start, end, .. } = item;
-    if doc.get(start) != Some(&b'{') || !contains(&doc[start..end], b"\"records\"") {
+    if doc.get(start) != Some(&b'{') || !mentions_records(&doc[start..end]) {
         return None;
     }
     let mut records = None;

@@ -54,11 +54,27 @@ pub(crate) fn la_resource_id(id: &str) -> String {
 /// Whether a raw record comes from an Azure AI services (Cognitive
 /// Services) account, whose logs all land in `AzureDiagnostics`.
 pub(crate) fn is_cognitive_services(rec: &Val<'_>) -> bool {
-    rec.get_ci("resourceId")
-        .and_then(Val::as_str)
-        .map(ResourceId::parse)
-        .and_then(|r| r.provider)
-        .is_some_and(|p| p.eq_ignore_ascii_case("MICROSOFT.COGNITIVESERVICES"))
+    let Some(id) = rec.get_ci("resourceId").and_then(Val::as_str) else {
+        return false;
+    };
+    // Every record of a resource carries the same id, and every record is
+    // classified: remember the answer for the latest id.
+    LAST.with_borrow_mut(|(last, answer)| {
+        if last != id {
+            *answer = ResourceId::parse(id)
+                .provider
+                .is_some_and(|p| p.eq_ignore_ascii_case("MICROSOFT.COGNITIVESERVICES"));
+            last.clear();
+            last.push_str(id);
+        }
+        *answer
+    })
+}
+
+thread_local! {
+    /// The latest resource id classified, and whether it is Cognitive Services.
+    static LAST: std::cell::RefCell<(String, bool)> =
+        const { std::cell::RefCell::new((String::new(), false)) };
 }
 
 #[cfg(test)]
