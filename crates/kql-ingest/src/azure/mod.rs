@@ -395,7 +395,11 @@ pub(crate) fn pascal(name: &str) -> Cow<'_, str> {
     let mut chars = name.chars();
     match chars.next() {
         Some(first) if first.is_lowercase() => {
-            Cow::Owned(first.to_uppercase().chain(chars).collect())
+            // Sized up front: collecting chars grows the string byte by byte.
+            let mut out = String::with_capacity(name.len() + 2);
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+            Cow::Owned(out)
         }
         _ => Cow::Borrowed(name),
     }
