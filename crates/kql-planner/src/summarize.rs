@@ -200,12 +200,7 @@ fn aggregate_node(
 /// `make_list` gives the same answer on every run; Kusto emits small
 /// results' groups in first-seen order, which ascending keys often match.
 fn group_order(plan: &LogicalPlan) -> Vec<datafusion::logical_expr::SortExpr> {
-    let here: Vec<String> = plan
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
+    let here = crate::source::column_names(plan);
     let mut node = plan;
     loop {
         match node {

@@ -251,12 +251,7 @@ fn add_windows(
 /// The sort that fixes the current row order: the last `sort`/`order`/`top`
 /// below only row-preserving nodes, when its keys are still columns here.
 pub(crate) fn serial_order(plan: &LogicalPlan) -> Vec<datafusion::logical_expr::SortExpr> {
-    let names: Vec<String> = plan
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
+    let names = crate::source::column_names(plan);
     let mut node = plan;
     loop {
         match node {
