@@ -131,30 +131,23 @@ pub(crate) fn load_with(
         (0..inputs.len()).partition(|&i| sizes[i] >= LARGE_SOURCE);
     let threads = rayon::current_num_threads();
     let largest = large.iter().map(|&i| sizes[i]).max().unwrap_or(0);
-    let mut opened: Vec<Option<Opened>> = (0..inputs.len()).map(|_| None).collect();
-    let done = small
+    // Large ones go side by side too when there are enough of them to keep
+    // every thread busy and one per thread fits.
+    let (side_by_side, one_at_a_time) =
+        if large.len() >= threads && largest.saturating_mul(threads as u64) <= LARGE_IN_FLIGHT {
+            (small.into_iter().chain(large).collect(), Vec::new())
+        } else {
+            (small, large)
+        };
+    let mut opened = side_by_side
         .into_par_iter()
         .map(|i| open(i, false).map(|o| (i, o)))
         .collect::<Result<Vec<_>, _>>()?;
-    for (i, o) in done {
-        opened[i] = Some(o);
+    for i in one_at_a_time {
+        opened.push((i, open(i, true)?));
     }
-    if large.len() >= threads && largest.saturating_mul(threads as u64) <= LARGE_IN_FLIGHT {
-        // Enough of them to keep every thread busy, one file each, and
-        // small enough to hold one per thread.
-        let done = large
-            .into_par_iter()
-            .map(|i| open(i, false).map(|o| (i, o)))
-            .collect::<Result<Vec<_>, _>>()?;
-        for (i, o) in done {
-            opened[i] = Some(o);
-        }
-    } else {
-        for i in large {
-            opened[i] = Some(open(i, true)?);
-        }
-    }
-    let opened: Vec<Opened> = opened.into_iter().flatten().collect();
+    opened.sort_by_key(|&(i, _)| i);
+    let opened: Vec<Opened> = opened.into_iter().map(|(_, o)| o).collect();
     let labels: Vec<String> = opened.iter().map(|o| o.source.label.clone()).collect();
 
     let mut accs: BTreeMap<String, Acc> = BTreeMap::new();

@@ -61,7 +61,8 @@ pub(crate) fn tasks(parts: &[Part], limit: Option<usize>) -> Vec<Task> {
     tasks
 }
 
-/// One scan's work, run when DataFusion executes it.
+/// One scan's work, run when DataFusion executes it. Cloning shares it.
+#[derive(Clone)]
 pub(crate) struct JsonScan {
     pub parts: Vec<Part>,
     pub layout: Arc<Layout>,
@@ -86,21 +87,14 @@ impl JsonScan {
         let (Some(first), Some(last)) = (recs.first(), recs.last()) else {
             return Ok(Vec::new());
         };
+        let build = |text: &str, base: usize| -> Result<Vec<RecordBatch>> {
+            recs.chunks(BATCH_ROWS)
+                .map(|chunk| build_batch(&part.source, text, base, chunk, &self.layout, &self.proj))
+                .collect()
+        };
         if self.proj.types.is_empty() {
             // Only row counts: no byte is needed.
-            return recs
-                .chunks(BATCH_ROWS)
-                .map(|chunk| {
-                    build_batch(
-                        &part.source,
-                        "",
-                        first.start,
-                        chunk,
-                        &self.layout,
-                        &self.proj,
-                    )
-                })
-                .collect();
+            return build("", first.start);
         }
         let range = first.start..last.end();
         let piece = part
@@ -122,19 +116,7 @@ impl JsonScan {
                 part.source.label
             ))
         })?;
-        let batches = recs
-            .chunks(BATCH_ROWS)
-            .map(|chunk| {
-                build_batch(
-                    &part.source,
-                    text,
-                    range.start,
-                    chunk,
-                    &self.layout,
-                    &self.proj,
-                )
-            })
-            .collect();
+        let batches = build(text, range.start);
         piece.recycle();
         batches
     }
@@ -177,12 +159,7 @@ impl PartitionStream for JsonScan {
         let width = rayon::current_num_threads().max(1) * 2;
         let mut builder = RecordBatchReceiverStream::builder(self.schema().clone(), width);
         let tx = builder.tx();
-        let scan = JsonScan {
-            parts: self.parts.clone(),
-            layout: Arc::clone(&self.layout),
-            proj: Arc::clone(&self.proj),
-            tasks: Arc::clone(&self.tasks),
-        };
+        let scan = self.clone();
         builder.spawn_blocking(move || {
             // A window of tasks is built in parallel, then sent in order;
             // the next window starts while the consumer works on this one.

@@ -112,12 +112,16 @@ impl Stamp {
     fn check(&self, file: &File) -> Result<(), String> {
         let meta = file.metadata().map_err(|e| e.to_string())?;
         if meta.len() != self.len || meta.modified().ok() != self.modified {
-            return Err(format!(
-                "{} changed after it was loaded; load it again to query the new content",
-                self.path.display()
-            ));
+            return Err(self.changed());
         }
         Ok(())
+    }
+
+    fn changed(&self) -> String {
+        format!(
+            "{} changed after it was loaded; load it again to query the new content",
+            self.path.display()
+        )
     }
 
     fn open(&self) -> Result<File, String> {
@@ -184,10 +188,7 @@ impl Body {
                     .read_to_end(&mut out)
                     .map_err(|e| format!("{}: {e}", stamp.path.display()))?;
                 if out.len() as u64 != stamp.plain_len {
-                    return Err(format!(
-                        "{} changed after it was loaded; load it again to query the new content",
-                        stamp.path.display()
-                    ));
+                    return Err(stamp.changed());
                 }
                 Ok(Piece::Owned {
                     bytes: out,

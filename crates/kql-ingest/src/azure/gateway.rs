@@ -111,20 +111,12 @@ pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
 }
 
 fn properties(sink: &mut impl Sink, v: &Val<'_>) {
-    if matches!(v, Val::Null) {
-        return;
-    }
-    with_object(v, |obj| match obj {
-        Some(Val::Obj(entries)) => {
-            for (key, v) in entries {
-                if key.eq_ignore_ascii_case("lastError") {
-                    last_error(sink, v);
-                } else {
-                    put_field(sink, K, key, v, pascal);
-                }
-            }
+    super::each_property(sink, v, |sink, key, v| {
+        if key.eq_ignore_ascii_case("lastError") {
+            last_error(sink, v);
+        } else {
+            put_field(sink, K, key, v, pascal);
         }
-        _ => super::keep_odd_properties(sink, v),
     });
 }
 

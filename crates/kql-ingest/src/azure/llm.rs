@@ -8,9 +8,7 @@
 
 use kql_functions::KustoType::{self, *};
 
-use super::{
-    Known, Sink, find, pascal, put_col, put_field, put_ingestion, put_resource_la, with_object,
-};
+use super::{Known, Sink, find, pascal, put_col, put_field, put_ingestion, put_resource_la};
 use crate::coerce::Cell;
 use crate::value::Val;
 
@@ -58,17 +56,7 @@ pub(crate) fn map_raw(rec: &Val<'_>, sink: &mut impl Sink) {
         } else if is("resourceId") {
             put_resource_la(sink, K, v);
         } else if is("properties") {
-            if matches!(v, Val::Null) {
-                continue;
-            }
-            with_object(v, |obj| match obj {
-                Some(Val::Obj(entries)) => {
-                    for (key, v) in entries {
-                        put_field(sink, K, key, v, pascal);
-                    }
-                }
-                _ => super::keep_odd_properties(sink, v),
-            });
+            super::each_property(sink, v, |sink, key, v| put_field(sink, K, key, v, pascal));
         } else {
             put_field(sink, K, key, v, pascal);
         }

@@ -504,6 +504,26 @@ fn keep_odd_properties(sink: &mut impl Sink, v: &Val<'_>) {
     ));
 }
 
+/// Calls `field` for each field of a raw record's `properties` (an object,
+/// or JSON text of one); null has none, and anything else is kept whole.
+fn each_property<S: Sink>(
+    sink: &mut S,
+    v: &Val<'_>,
+    mut field: impl FnMut(&mut S, &str, &Val<'_>),
+) {
+    if matches!(v, Val::Null) {
+        return;
+    }
+    with_object(v, |obj| match obj {
+        Some(Val::Obj(entries)) => {
+            for (key, v) in entries {
+                field(sink, key, v);
+            }
+        }
+        _ => keep_odd_properties(sink, v),
+    });
+}
+
 /// An object as it is, or decoded from a JSON-encoded string, as Azure
 /// OpenAI writes `properties`.
 fn with_object<R>(v: &Val<'_>, f: impl FnOnce(Option<&Val<'_>>) -> R) -> R {
